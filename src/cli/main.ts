@@ -1,0 +1,58 @@
+import { resolve } from "node:path";
+import { CommanderError } from "commander";
+import { type PlanrefError, toPlanrefError, UsageError } from "../errors.js";
+import { VERSION } from "../version.js";
+import type { CliIo, GlobalOptions } from "./io.js";
+import { buildProgram } from "./program.js";
+import { renderError, renderSuccess } from "./render.js";
+
+export function processIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stdin.isTTY),
+  };
+}
+
+/** Runs one planref command line; the single place where results and errors become output and an exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  // Known before parsing, so that even a usage error comes out as the JSON envelope.
+  const json = argv.includes("--json");
+  const program = buildProgram(VERSION, async (load, args, opts) => {
+    const g = program.opts() as { json?: boolean; C?: string; actor?: string };
+    const globals: GlobalOptions = { json, cwd: resolve(io.cwd, g.C ?? "."), ...(g.actor ? { actor: g.actor } : {}) };
+    const handler = (await load()).default;
+    renderSuccess(io, json, await handler(globals, io, args, opts));
+  });
+  program.exitOverride();
+  program.configureOutput({
+    writeOut: (s) => io.stdout(s),
+    writeErr: (s) => io.stderr(s),
+    outputError: () => {
+      /* rendered below, once, in the envelope the caller asked for */
+    },
+  });
+  if (argv.length === 0) {
+    io.stdout(program.helpInformation());
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (e) {
+    let err: PlanrefError;
+    if (e instanceof CommanderError) {
+      if (["commander.helpDisplayed", "commander.version", "commander.help"].includes(e.code)) return 0;
+      err = new UsageError(e.message.replace(/^error: /, ""), {
+        hint: 'Run "planref --help" or "planref <command> --help".',
+        data: { commanderCode: e.code },
+      });
+    } else {
+      err = toPlanrefError(e);
+    }
+    renderError(io, json, err);
+    return err.exitCode;
+  }
+}

@@ -1,0 +1,54 @@
+import { Command, InvalidArgumentError } from "commander";
+import type { CliIo, CommandOutput, GlobalOptions } from "./io.js";
+
+export type Handler = (globals: GlobalOptions, io: CliIo, args: unknown[], opts: Record<string, unknown>) => Promise<CommandOutput>;
+type Loader = () => Promise<{ default: Handler }>;
+export type Runner = (load: Loader, args: unknown[], opts: Record<string, unknown>) => Promise<void>;
+
+/**
+ * Declares every command and flag. Handlers are imported only when their command runs,
+ * so `planref status` does not pay for parsing PRDs or serving a board.
+ */
+export function buildProgram(version: string, run: Runner): Command {
+  const program = new Command("planref")
+    .description("Shared, trustworthy project state for AI coding agents and humans, on the git ref refs/plan/state.")
+    .version(version, "-V, --version", "print the planref version")
+    .option("--json", "print exactly one JSON document on stdout: {ok, data} or {ok, error}")
+    .option("-C <path>", "run as if planref was started in <path>")
+    .option("--actor <name>", "who is acting (default: $PLANREF_ACTOR, else the git user)")
+    .showHelpAfterError(false)
+    .configureHelp({ sortSubcommands: false });
+
+  const cmd = (name: string, description: string) => program.command(name).description(description);
+  const action = (load: Loader) =>
+    function (this: Command, ...all: unknown[]) {
+      const command = all[all.length - 1] as Command;
+      const args = all.slice(0, -2);
+      return run(load, args, command.opts());
+    };
+
+  cmd("init", "create the state ref refs/plan/state (idempotent)")
+    .option("--name <name>", "project name (default: the repository directory name)")
+    .action(action(() => import("./commands/init.js")));
+
+  cmd("status", "project summary: documents, tasks, live claims, what is ready").action(action(() => import("./commands/status.js")));
+
+  cmd("log", "the audit trail, from commit trailers on refs/plan/state")
+    .option("--task <id>", "only operations on this task")
+    .option("--actor <name>", "only operations by this actor (after the command name; before it, --actor sets who is acting)")
+    .option("--op <op>", "only this operation (init, claim, heartbeat, ...)")
+    .option("--limit <n>", "at most n entries", parseCount)
+    .action(action(() => import("./commands/log.js")));
+
+  cmd("doctor", "health: git version, stale locks, invalid documents, refspecs, loose objects")
+    .option("--break-lock", "remove a lock on the state ref older than 30 s")
+    .action(action(() => import("./commands/doctor.js")));
+
+  return program;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError(`expected a positive whole number, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,172 @@
+import { type Issue, RefConflictError, ValidationError } from "../errors.js";
+import type { DocumentRegistry } from "./documents.js";
+import { type CommitObject, decodeCommit, encodeCommit, tzOffset } from "./git/objects.js";
+import type { CasResult } from "./git/refs.js";
+import { formatCommitMessage, parseCommitMessage } from "./message.js";
+import { applyChanges, type EncodedChange, loadStateTree, type ObjectDb, StateTree } from "./state-tree.js";
+import type {
+  DocStore,
+  HistoryEntry,
+  HistoryQuery,
+  Identity,
+  LoadedSnapshot,
+  Mutation,
+  SnapshotOptions,
+  TransactOptions,
+  TransactResult,
+} from "./types.js";
+
+export interface RefDb {
+  read(ref: string): string | null;
+  cas(ref: string, expected: string | null, next: string): Promise<CasResult>;
+}
+
+export interface EngineParts {
+  ref: string;
+  objects: ObjectDb;
+  refs: RefDb;
+  registry: DocumentRegistry;
+  /** The git user running planref; author is the acting actor. */
+  committer: () => Promise<Identity | null>;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 40;
+
+/**
+ * The store's transaction engine, independent of where objects and refs live: read tip,
+ * run the pure mutation, write objects, CAS; on a lost CAS re-read and run it again.
+ */
+export class Engine implements DocStore {
+  readonly ref: string;
+  protected current: StateTree | null = null;
+
+  constructor(protected readonly parts: EngineParts) {
+    this.ref = parts.ref;
+  }
+
+  async tip(): Promise<string | null> {
+    return this.parts.refs.read(this.ref);
+  }
+
+  async snapshot(commit?: string | null, options: SnapshotOptions = {}): Promise<LoadedSnapshot> {
+    const at = commit === undefined ? await this.tip() : commit;
+    const view = await this.load(at);
+    if (view.issues.length > 0 && !options.allowInvalid) throw invalidState(view.issues);
+    return view;
+  }
+
+  protected async load(commit: string | null): Promise<StateTree> {
+    if (commit === null) return StateTree.empty();
+    if (this.current?.commit === commit) return this.current;
+    const base = await this.baseFor(commit);
+    if (base?.commit === commit) return base;
+    const c = await this.readCommit(commit);
+    const view = await loadStateTree(this.parts.objects, this.parts.registry, commit, c.tree, base);
+    if (view.issues.length === 0) this.adopt(view);
+    return view;
+  }
+
+  /** The nearest already-loaded view to diff from; subclasses add a disk cache. */
+  protected async baseFor(_commit: string): Promise<StateTree | null> {
+    return this.current;
+  }
+
+  protected adopt(view: StateTree): void {
+    this.current = view;
+  }
+
+  async readCommit(oid: string): Promise<CommitObject> {
+    const obj = await this.parts.objects.read(oid);
+    if (!obj || obj.type !== "commit") throw invalidState([{ commit: oid, message: `commit ${oid} is missing or not a commit` }]);
+    return decodeCommit(obj.content);
+  }
+
+  async transact<R>(mutate: Mutation<R>, options: TransactOptions = {}): Promise<TransactResult<R>> {
+    const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const sleep = this.parts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const random = this.parts.random ?? Math.random;
+    let committer: Identity | null | undefined;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const tip = await this.tip();
+      const base = (await this.snapshot(tip)) as StateTree;
+      const plan = mutate(base, attempt);
+      if ("noop" in plan) return { commit: null, result: plan.result, attempts: attempt };
+
+      const encoded: EncodedChange[] = plan.changes.map((c) => ({
+        path: c.path,
+        value: c.value,
+        bytes: c.value === null ? null : this.parts.registry.encode(c.path, c.value),
+      }));
+      const next = applyChanges(this.parts.objects, base, encoded);
+      if (committer === undefined) committer = await this.parts.committer();
+      const when = Math.floor(plan.commit.time.getTime() / 1000);
+      const tz = tzOffset(plan.commit.time);
+      const commitOid = this.parts.objects.write(
+        "commit",
+        encodeCommit({
+          tree: next.tree as string,
+          parents: tip ? [tip] : [],
+          author: { ...plan.commit.author, time: when, tz },
+          committer: { ...(committer ?? plan.commit.author), time: when, tz },
+          message: formatCommitMessage(plan.commit),
+        }),
+      );
+      const cas = await this.parts.refs.cas(this.ref, tip, commitOid);
+      if (cas.ok) {
+        this.adopt(next.withCommit(commitOid));
+        return { commit: commitOid, result: plan.result, attempts: attempt };
+      }
+      // Lost the race: back off with jitter so contenders spread out, then re-run on the new tip.
+      await sleep(Math.min(100, 2 ** Math.min(attempt, 7)) * random());
+    }
+    throw new RefConflictError("REF_CONFLICT", `${this.ref} kept moving; gave up after ${maxAttempts} attempts`, {
+      hint: "Many writers are contending; retry the command.",
+      data: { attempts: maxAttempts },
+    });
+  }
+
+  /** Walks first parents from the tip; the git store answers the same query with `git log`. */
+  async history(query: HistoryQuery = {}): Promise<HistoryEntry[]> {
+    const out: HistoryEntry[] = [];
+    let oid = query.from ?? (await this.tip());
+    const limit = query.limit ?? Infinity;
+    while (oid && out.length < limit) {
+      const c = await this.readCommit(oid);
+      const entry = toHistoryEntry(oid, c);
+      if (matchesTrailers(entry, query.trailers)) out.push(entry);
+      oid = c.parents[0] ?? null;
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {}
+}
+
+export function toHistoryEntry(oid: string, c: CommitObject): HistoryEntry {
+  const msg = parseCommitMessage(c.message);
+  return {
+    commit: oid,
+    parents: c.parents,
+    author: { name: c.author.name, email: c.author.email, time: new Date(c.author.time * 1000) },
+    committer: { name: c.committer.name, email: c.committer.email, time: new Date(c.committer.time * 1000) },
+    subject: msg.subject,
+    body: msg.body,
+    trailers: msg.trailers,
+  };
+}
+
+export function matchesTrailers(entry: HistoryEntry, wanted: Record<string, string> | undefined): boolean {
+  if (!wanted) return true;
+  return Object.entries(wanted).every(([k, v]) => entry.trailers[k]?.includes(v) ?? false);
+}
+
+export function invalidState(issues: Issue[]): ValidationError {
+  const first = issues[0];
+  const where = first ? `${first.path ?? "state"}${first.commit ? ` at ${first.commit.slice(0, 12)}` : ""}` : "state";
+  return new ValidationError(`refs/plan/state holds invalid data: ${where}: ${first?.message ?? "invalid"}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""}`, issues, {
+    code: "INVALID_STATE",
+    hint: "Run planref doctor to list every problem; point refs/plan/state back at a good commit with git update-ref, or fix the document in a new commit.",
+  });
+}

@@ -1,0 +1,163 @@
+import { join } from "node:path";
+import type { DocumentRegistry } from "./documents.js";
+import { Engine, matchesTrailers, toHistoryEntry } from "./engine.js";
+import { CatFileBatch } from "./git/cat-file.js";
+import type { RepoLocation } from "./git/discover.js";
+import { type ObjectType, parseSignature, type RawObject, readLooseObject, writeLooseObject } from "./git/objects.js";
+import { compareAndSwapRef, readRef } from "./git/refs.js";
+import { gitText, runGit } from "./git/run.js";
+import { readSnapshotCache, writeSnapshotCache } from "./snapshot-cache.js";
+import type { ObjectDb, StateTree } from "./state-tree.js";
+import type { HistoryEntry, HistoryQuery, Identity } from "./types.js";
+
+/** Loose objects are read and written in-process; anything packed goes through one cat-file. */
+export class GitObjectDb implements ObjectDb {
+  private readonly objectsDir: string;
+  private batch: CatFileBatch | null = null;
+
+  constructor(private readonly commonDir: string) {
+    this.objectsDir = join(commonDir, "objects");
+  }
+
+  async read(oid: string): Promise<RawObject | null> {
+    return readLooseObject(this.objectsDir, oid) ?? (await this.cat().read(oid));
+  }
+
+  async readMany(oids: readonly string[]): Promise<Array<RawObject | null>> {
+    const out: Array<RawObject | null> = oids.map((o) => readLooseObject(this.objectsDir, o));
+    const missing: number[] = [];
+    out.forEach((o, i) => {
+      if (!o) missing.push(i);
+    });
+    if (missing.length > 0) {
+      const found = await this.cat().readMany(missing.map((i) => oids[i] as string));
+      missing.forEach((idx, j) => (out[idx] = found[j] ?? null));
+    }
+    return out;
+  }
+
+  write(type: ObjectType, content: Buffer): string {
+    return writeLooseObject(this.objectsDir, type, content);
+  }
+
+  close(): void {
+    this.batch?.close();
+    this.batch = null;
+  }
+
+  private cat(): CatFileBatch {
+    this.batch ??= new CatFileBatch(this.commonDir);
+    return this.batch;
+  }
+}
+
+export interface GitStoreOptions {
+  location: RepoLocation;
+  registry: DocumentRegistry;
+  ref?: string;
+  /** Identifies the document schemas; a cache written under another key is not reused. */
+  cacheKey?: string;
+  /** Set false to keep no cache on disk (tests of the cold path). */
+  useDiskCache?: boolean;
+  lockTimeoutMs?: number;
+}
+
+export class GitStore extends Engine {
+  readonly location: RepoLocation;
+  private readonly objectDb: GitObjectDb;
+  private readonly cacheFile: string | null;
+  private readonly cacheKey: string;
+  private diskCacheTried = false;
+  private dirty = false;
+
+  constructor(options: GitStoreOptions) {
+    const { commonDir } = options.location;
+    const objects = new GitObjectDb(commonDir);
+    let identity: Promise<Identity | null> | null = null;
+    super({
+      ref: options.ref ?? "refs/plan/state",
+      objects,
+      refs: {
+        read: (ref) => readRef(commonDir, ref),
+        cas: (ref, expected, next) => compareAndSwapRef(commonDir, ref, expected, next, { lockTimeoutMs: options.lockTimeoutMs }),
+      },
+      registry: options.registry,
+      committer: () => (identity ??= gitCommitter(commonDir)),
+    });
+    this.location = options.location;
+    this.objectDb = objects;
+    this.cacheKey = options.cacheKey ?? "v1";
+    this.cacheFile = options.useDiskCache === false ? null : join(commonDir, "planref", "cache", "snapshot.json");
+  }
+
+  protected override async baseFor(commit: string): Promise<StateTree | null> {
+    if (this.current || this.diskCacheTried || !this.cacheFile) return this.current;
+    this.diskCacheTried = true;
+    const cached = readSnapshotCache(this.cacheFile, this.cacheKey);
+    if (cached?.commit === commit) super.adopt(cached);
+    return cached;
+  }
+
+  protected override adopt(view: StateTree): void {
+    if (this.current?.commit !== view.commit) this.dirty = true;
+    super.adopt(view);
+  }
+
+  override async history(query: HistoryQuery = {}): Promise<HistoryEntry[]> {
+    const from = query.from ?? (await this.tip());
+    if (!from) return [];
+    const args = ["log", "--first-parent", "--format=%x1e%H%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B"];
+    if (query.limit !== undefined) args.push(`-n${query.limit}`);
+    const wanted = Object.entries(query.trailers ?? {});
+    if (wanted.length > 0) {
+      args.push("--all-match", "-E");
+      for (const [k, v] of wanted) args.push(`--grep=^${escapeRegex(k)}: ${escapeRegex(v)}$`);
+    }
+    args.push(from, "--");
+    const out = await runGit(args, { cwd: this.location.commonDir, env: { ...process.env, GIT_DIR: this.location.commonDir } });
+    const entries: HistoryEntry[] = [];
+    for (const rec of out.stdout.toString("utf8").split("\x1e").slice(1)) {
+      const [oid = "", parents = "", an = "", ae = "", at = "0", cn = "", ce = "", ct = "0", ...rest] = rec.split("\0");
+      const entry = toHistoryEntry(oid, {
+        tree: "",
+        parents: parents ? parents.split(" ") : [],
+        author: { name: an, email: ae, time: Number(at), tz: "+0000" },
+        committer: { name: cn, email: ce, time: Number(ct), tz: "+0000" },
+        message: rest.join("\0"),
+      });
+      // --grep matched somewhere in the message; the parsed trailer block is the authority.
+      if (matchesTrailers(entry, query.trailers)) entries.push(entry);
+    }
+    return entries;
+  }
+
+  /** Writes the current view to the disk cache when it moved; the CLI calls this once at exit. */
+  flushCache(): void {
+    if (!this.dirty || !this.current || !this.cacheFile) return;
+    writeSnapshotCache(this.cacheFile, this.cacheKey, this.current);
+    this.dirty = false;
+  }
+
+  override async close(): Promise<void> {
+    try {
+      this.flushCache();
+    } finally {
+      this.objectDb.close();
+    }
+  }
+}
+
+async function gitCommitter(commonDir: string): Promise<Identity | null> {
+  try {
+    const text = await gitText(["var", "GIT_COMMITTER_IDENT"], { cwd: commonDir, env: { ...process.env, GIT_DIR: commonDir } });
+    const sig = parseSignature(text.trim());
+    return { name: sig.name, email: sig.email };
+  } catch {
+    // No git identity configured: the acting actor stands as committer too.
+    return null;
+  }
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

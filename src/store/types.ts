@@ -1,0 +1,109 @@
+import type { Issue } from "../errors.js";
+
+/** A kind of document the store accepts at some paths; supplied by the layer above. */
+export interface DocumentKind {
+  name: string;
+  format: "yaml" | "text";
+  matches(path: string): boolean;
+  /** Schema validation; issues carry JSON pointers, the store adds path and commit. */
+  validate(value: unknown): Issue[];
+  /** Per-document byte cap; defaults to the store's. */
+  maxBytes?: number;
+}
+
+export interface Identity {
+  name: string;
+  email: string;
+}
+
+export interface Snapshot {
+  /** The commit this view was read at; null before the first commit. */
+  readonly commit: string | null;
+  readonly tree: string | null;
+  get(path: string): unknown;
+  has(path: string): boolean;
+  /** Sorted paths, optionally under a prefix (`tasks/`). */
+  paths(prefix?: string): string[];
+  readonly size: number;
+}
+
+export interface DocChange {
+  path: string;
+  /** The new document, or null to delete it. */
+  value: unknown;
+}
+
+export interface CommitInfo {
+  subject: string;
+  body?: string;
+  /** Queryable without reading trees: Planref-Op, Planref-Task, Planref-Actor, ... */
+  trailers: Array<[string, string]>;
+  author: Identity;
+  time: Date;
+}
+
+export interface TransactionPlan<R> {
+  changes: DocChange[];
+  commit: CommitInfo;
+  result: R;
+}
+
+export interface NoChange<R> {
+  noop: true;
+  result: R;
+}
+
+/**
+ * A pure function of the state at the tip. It runs again, against the new tip, whenever
+ * the compare-and-swap is lost, which is why it must not do I/O.
+ */
+export type Mutation<R> = (snapshot: Snapshot, attempt: number) => TransactionPlan<R> | NoChange<R>;
+
+export interface TransactOptions {
+  maxAttempts?: number;
+}
+
+export interface TransactResult<R> {
+  /** The new commit, or null when the mutation chose not to change anything. */
+  commit: string | null;
+  result: R;
+  attempts: number;
+}
+
+export interface HistoryEntry {
+  commit: string;
+  parents: string[];
+  author: Identity & { time: Date };
+  committer: Identity & { time: Date };
+  subject: string;
+  body: string;
+  trailers: Record<string, string[]>;
+}
+
+export interface HistoryQuery {
+  limit?: number;
+  /** Every listed trailer must have the given value. */
+  trailers?: Record<string, string>;
+  /** Start from this commit instead of the tip. */
+  from?: string;
+}
+
+export interface SnapshotOptions {
+  /** Return a view even when documents are invalid (doctor), listing them in `issues`. */
+  allowInvalid?: boolean;
+}
+
+export interface LoadedSnapshot extends Snapshot {
+  readonly issues: Issue[];
+}
+
+/** The generic engine: documents at paths on one ref, changed only by CAS transactions. */
+export interface DocStore {
+  readonly ref: string;
+  tip(): Promise<string | null>;
+  snapshot(commit?: string | null, options?: SnapshotOptions): Promise<LoadedSnapshot>;
+  transact<R>(mutate: Mutation<R>, options?: TransactOptions): Promise<TransactResult<R>>;
+  history(query?: HistoryQuery): Promise<HistoryEntry[]>;
+  /** Flush caches and stop helper processes. */
+  close(): Promise<void>;
+}
