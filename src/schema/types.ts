@@ -17,3 +17,33 @@ export interface PlanSettings {
   sync: { mode: "solo" | "team"; remote: string };
   packet: { maxBytes: number };
 }
+
+export type TaskStatus = "draft" | "ready" | "claimed" | "in_progress" | "blocked" | "submitted" | "accepted" | "done" | "cancelled";
+export type Priority = "low" | "medium" | "high" | "critical";
+export type ScoreDimension = "complexity" | "parallelizability" | "contextLoad" | "blastRadius" | "reviewRisk" | "agentSuitability";
+
+export interface TaskDoc {
+  id: string;
+  spec: string | null;
+  localId: string;
+  title: string;
+  intent: string;
+  status: TaskStatus;
+  priority: Priority;
+  feature: string | null;
+  parent: string | null;
+  acceptanceCriteria: string[];
+  verification: string[];
+  scope: string[];
+  nonGoals: string[];
+  dependencies: string[];
+  requiredEvidence: string[];
+  manualSteps: string[];
+  contentHash: string;
+  readiness?: { by: string; at: string; contentHash: string };
+  scoreOverrides?: Partial<Record<ScoreDimension, { value: number; reason: string; actor: string; at: string }>>;
+  cancelled?: { reason: string; by: string; at: string };
+  source?: { file: string; line: number };
+  createdAt: string;
+  updatedAt: string;
+}

@@ -34,7 +34,7 @@ export class DocumentRegistry {
     const kind = bad ? null : this.kindOf(path);
     if (bad) issues.push({ path, message: bad, hint: "Ids may use letters, digits, '.', '_' and '-' only." });
     else if (!kind) issues.push({ path, message: "no document kind is stored at this path" });
-    if (kind) for (const i of kind.validate(value)) issues.push({ ...i, path });
+    if (kind) for (const i of kind.validate(value, path)) issues.push({ ...i, path });
     if (issues.length > 0) throw refuse(path, issues);
     const k = kind as DocumentKind;
     const bytes = Buffer.from(k.format === "text" ? String(value) : toCanonicalYaml(value), "utf8");
@@ -66,7 +66,7 @@ export class DocumentRegistry {
         throw e;
       }
     }
-    const issues = kind.validate(value).map((i) => ({ ...i, path, ...at }));
+    const issues = kind.validate(value, path).map((i) => ({ ...i, path, ...at }));
     return issues.length > 0 ? { issues } : { value };
   }
 }

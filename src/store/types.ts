@@ -6,7 +6,7 @@ export interface DocumentKind {
   format: "yaml" | "text";
   matches(path: string): boolean;
   /** Schema validation; issues carry JSON pointers, the store adds path and commit. */
-  validate(value: unknown): Issue[];
+  validate(value: unknown, path: string): Issue[];
   /** Per-document byte cap; defaults to the store's. */
   maxBytes?: number;
 }

@@ -33,7 +33,28 @@ function validatePlan(value: unknown): Issue[] {
   return validateWith(validators.plan, value);
 }
 
-export const DOCUMENT_KINDS: DocumentKind[] = [{ name: "plan", format: "yaml", matches: exact(PLAN_PATH), validate: validatePlan }];
+const sharded = (collection: string) => {
+  const re = new RegExp(`^${collection}/[0-9a-f]{2}/[^/]+\\.yaml$`);
+  return (path: string) => re.test(path);
+};
+
+export const TASKS = "tasks";
+
+export const DOCUMENT_KINDS: DocumentKind[] = [
+  { name: "plan", format: "yaml", matches: exact(PLAN_PATH), validate: validatePlan },
+  { name: "task", format: "yaml", matches: sharded(TASKS), validate: (v, path) => validateWith(validators.task, v).concat(idAtPath(v, path, taskPath)) },
+];
+
+/** A document must live where its id says, or lookups by id would miss it. */
+function idAtPath(value: unknown, path: string, pathOf: (id: string) => string): Issue[] {
+  const id = (value as { id?: unknown } | null)?.id;
+  if (typeof id !== "string" || pathOf(id) === path) return [];
+  return [{ pointer: "/id", message: `id "${id}" belongs at ${pathOf(id)}, not ${path}` }];
+}
+
+export function taskPath(id: string): string {
+  return shardedPath(TASKS, id);
+}
 
 /** Changes whenever document schemas change, so caches written by another version are not reused. */
 export const SCHEMA_KEY = validators.schemaHash;
