@@ -94,7 +94,10 @@ export class GitStore extends Engine {
     if (this.current || this.diskCacheTried || !this.cacheFile) return this.current;
     this.diskCacheTried = true;
     const cached = readSnapshotCache(this.cacheFile, this.cacheKey);
-    if (cached?.commit === commit) super.adopt(cached);
+    if (cached?.commit !== commit) return cached;
+    // Reused as the tip's view only if the commit really has that tree; otherwise it is just a diff base.
+    if ((await this.readCommit(commit)).tree !== cached.tree) return cached.withCommit("");
+    super.adopt(cached);
     return cached;
   }
 
