@@ -3,7 +3,7 @@ import { CommanderError } from "commander";
 import { type PlanrefError, toPlanrefError, UsageError } from "../errors.js";
 import { VERSION } from "../version.js";
 import type { CliIo, GlobalOptions } from "./io.js";
-import { buildProgram } from "./program.js";
+import { ACTOR_FILTER_COMMANDS, buildProgram } from "./program.js";
 import { renderError, renderSuccess } from "./render.js";
 
 export function processIo(): CliIo {
@@ -20,20 +20,14 @@ export function processIo(): CliIo {
 export async function main(argv: string[], io: CliIo): Promise<number> {
   // Known before parsing, so that even a usage error comes out as the JSON envelope.
   const json = argv.includes("--json");
-  const program = buildProgram(VERSION, async (load, args, opts) => {
-    const g = program.opts() as { json?: boolean; C?: string; actor?: string };
-    const globals: GlobalOptions = { json, cwd: resolve(io.cwd, g.C ?? "."), ...(g.actor ? { actor: g.actor } : {}) };
+  const program = buildProgram(VERSION, async (load, args, opts, command) => {
+    const g = program.opts() as { C?: string; actor?: string };
+    const local = opts as { C?: string; actor?: string };
+    const actor = ACTOR_FILTER_COMMANDS.has(command.name()) ? g.actor : (local.actor ?? g.actor);
+    const globals: GlobalOptions = { json, cwd: resolve(io.cwd, local.C ?? g.C ?? "."), ...(actor ? { actor } : {}) };
     const handler = (await load()).default;
     renderSuccess(io, json, await handler(globals, io, args, opts));
-  });
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => io.stdout(s),
-    writeErr: (s) => io.stderr(s),
-    outputError: () => {
-      /* rendered below, once, in the envelope the caller asked for */
-    },
-  });
+  }, { out: io.stdout, err: io.stderr });
   if (argv.length === 0) {
     io.stdout(program.helpInformation());
     return 0;
