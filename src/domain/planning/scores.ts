@@ -54,7 +54,7 @@ import { ValidationError } from "../../errors.js";
 import type { Issue } from "../../errors.js";
 import { buildGraph, countTransitiveDependents } from "./graph.js";
 import { SCORE_DIMENSIONS } from "./types.js";
-import type { PlanTask, ScoreDimension, ScoreValue, TaskScores } from "./types.js";
+import type { PlanTask, ScoreValue, TaskScores } from "./types.js";
 
 export type RiskCategory =
   | "security"
