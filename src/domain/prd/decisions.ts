@@ -16,25 +16,27 @@ export function findDecisions(lines: readonly SourceLine[], section: string): Pr
   return found;
 }
 
-/** Linear scan: each search starts where the previous one ended. */
+/** Linear: every "[" is looked at once, and each search starts where the previous one ended. */
 export function markersIn(text: string): (string | null)[] {
-  // ASCII-only lowering keeps indexes aligned with `text` (toLowerCase can change lengths).
-  const lower = text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
   const out: (string | null)[] = [];
-  let pos = lower.indexOf(MARKER);
+  let pos = text.indexOf("[");
   while (pos >= 0) {
-    let i = pos + MARKER.length;
-    while (lower[i] === " " || lower[i] === "\t") i++;
-    const c = lower[i];
-    if (c !== "]" && c !== ":") {
-      pos = lower.indexOf(MARKER, i);
+    if (text.slice(pos, pos + MARKER.length).toLowerCase() !== MARKER) {
+      pos = text.indexOf("[", pos + 1);
       continue;
     }
-    const close = lower.indexOf("]", i);
+    let i = pos + MARKER.length;
+    while (text[i] === " " || text[i] === "\t") i++;
+    const c = text[i];
+    if (c !== "]" && c !== ":") {
+      pos = text.indexOf("[", i);
+      continue;
+    }
+    const close = text.indexOf("]", i);
     if (close < 0) break;
     const question = c === ":" ? text.slice(i + 1, close).trim() : "";
     out.push(question === "" ? null : question);
-    pos = lower.indexOf(MARKER, close + 1);
+    pos = text.indexOf("[", close + 1);
   }
   return out;
 }

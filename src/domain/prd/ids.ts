@@ -76,12 +76,13 @@ export function slugOf(title: string): string {
   const folded = title.slice(0, SLUG_MAX * 4).normalize("NFKD").toLowerCase();
   let out = "";
   let gap = false;
-  for (let i = 0; i < folded.length && out.length < SLUG_MAX; i++) {
+  for (let i = 0; i < folded.length; i++) {
     const c = folded[i] ?? "";
     const code = c.charCodeAt(0);
     if ((c >= "a" && c <= "z") || (c >= "0" && c <= "9")) {
-      if (gap && out !== "") out += "-";
-      out += c;
+      const dash = gap && out !== "" ? "-" : "";
+      if (out.length + dash.length + 1 > SLUG_MAX) break;
+      out += dash + c;
       gap = false;
     } else if (code < 0x300 || code > 0x36f) {
       gap = true;

@@ -1,4 +1,4 @@
-import { splitBlocks } from "./blocks.js";
+import { splitBlocks, type Block } from "./blocks.js";
 import { findDecisions } from "./decisions.js";
 import { readFeatures, type FeatureDraft } from "./features.js";
 import { IssueLog, sortByLine } from "./issues.js";
@@ -13,8 +13,9 @@ import { joinProse } from "./text.js";
 import type { ParsedPrd, PrdDecision, PrdNote, PrdParseOptions, PrdParseResult, PrdRequirement } from "./types.js";
 
 /**
- * Parses a PRD (grammar: prd-format.md of the product spec). Pure and total: bad input yields issues, never
- * an exception, and nothing is returned as a spec when there is any error.
+ * Parses a PRD (grammar: prd-format.md of the product spec). Pure and total: bad input
+ * yields issues, never an exception, and no spec is returned when there is any error,
+ * because nothing may be imported from a file with errors.
  */
 export function parsePrd(text: string, options: PrdParseOptions): PrdParseResult {
   const log = new IssueLog(options.file);
@@ -25,8 +26,7 @@ export function parsePrd(text: string, options: PrdParseOptions): PrdParseResult
   }
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const doc = outline(readSource(body, log));
-  const prd = interpret(doc, log);
-  prd.sourceLines = countSourceLines(body);
+  const prd = interpret(doc, countSourceLines(body), log);
   const warnings = sortByLine(log.warnings);
   if (log.errors.length > 0) return { ok: false, errors: sortByLine(log.errors), warnings };
   return { ok: true, prd, warnings };
@@ -34,40 +34,15 @@ export function parsePrd(text: string, options: PrdParseOptions): PrdParseResult
 
 const REQUIRED: readonly SectionKey[] = ["summary", "goals", "requirements"];
 
-function interpret(doc: Outline, log: IssueLog): ParsedPrd {
+function interpret(doc: Outline, sourceLines: number, log: IssueLog): ParsedPrd {
   const firstLine = doc.title?.line ?? 1;
   if (!doc.title) {
     log.error(1, "The PRD has no title", 'Start the file with a title heading: "# Project: <name>".');
   } else if (doc.title.text === "") {
     log.error(doc.title.line, "The PRD title is empty", 'Write the name after the heading: "# Project: <name>".');
   }
-
-  const known = new Map<SectionKey, Section>();
   const notes: PrdNote[] = [];
-  keepAsNote(notes, log, "(preamble)", doc.preamble, "Text before the title is not interpreted; it is kept as a note", 'Start the file with the title "# Project: <name>".');
-  keepAsNote(notes, log, "(introduction)", doc.intro, 'Text between the title and the first "##" section is not interpreted; it is kept as a note', 'Move it under "## Summary" if it describes the spec.');
-  for (const section of doc.sections) {
-    if (section.key === null) {
-      const marks = "#".repeat(section.level);
-      notes.push({ heading: section.heading, text: joinProse(section.body), line: section.line });
-      log.warn(
-        section.line,
-        `Section "${marks} ${section.heading}" is not interpreted; it is kept as a note`,
-        `Rename it to a known section if it should be imported: ${Object.values(SECTION_HEADINGS).join(", ")}.`,
-      );
-      continue;
-    }
-    const earlier = known.get(section.key);
-    if (earlier) {
-      log.error(
-        section.line,
-        `Section "## ${SECTION_HEADINGS[section.key]}" appears twice (first on line ${earlier.line})`,
-        "Merge the two sections into one.",
-      );
-      continue;
-    }
-    known.set(section.key, section);
-  }
+  const known = classifySections(doc, notes, log);
 
   for (const key of REQUIRED) {
     if (!known.has(key)) {
@@ -110,8 +85,37 @@ function interpret(doc: Outline, log: IssueLog): ParsedPrd {
     features: features.map((draft) => draft.feature),
     tasks: tasks.map((draft) => draft.task),
     notes: notes.sort((a, b) => a.line - b.line),
-    sourceLines: 0,
+    sourceLines,
   };
+}
+
+/** Known sections by key; everything else becomes a note with a warning, never silently dropped. */
+function classifySections(doc: Outline, notes: PrdNote[], log: IssueLog): Map<SectionKey, Section> {
+  const known = new Map<SectionKey, Section>();
+  keepAsNote(notes, log, "(preamble)", doc.preamble, "Text before the title is not interpreted; it is kept as a note", 'Start the file with the title "# Project: <name>".');
+  keepAsNote(notes, log, "(introduction)", doc.intro, 'Text between the title and the first "##" section is not interpreted; it is kept as a note', 'Move it under "## Summary" if it describes the spec.');
+  for (const section of doc.sections) {
+    if (section.key === null) {
+      notes.push({ heading: section.heading, text: joinProse(section.body), line: section.line });
+      log.warn(
+        section.line,
+        `Section "${"#".repeat(section.level)} ${section.heading}" is not interpreted; it is kept as a note`,
+        `Rename it to a known section if it should be imported: ${Object.values(SECTION_HEADINGS).join(", ")}.`,
+      );
+      continue;
+    }
+    const earlier = known.get(section.key);
+    if (earlier) {
+      log.error(
+        section.line,
+        `Section "## ${SECTION_HEADINGS[section.key]}" appears twice (first on line ${earlier.line})`,
+        "Merge the two sections into one.",
+      );
+      continue;
+    }
+    known.set(section.key, section);
+  }
+  return known;
 }
 
 function readBlockSection<D extends FeatureDraft | TaskDraft>(
@@ -119,7 +123,7 @@ function readBlockSection<D extends FeatureDraft | TaskDraft>(
   kind: "F" | "T",
   notes: PrdNote[],
   log: IssueLog,
-  read: (blocks: ReturnType<typeof splitBlocks>["blocks"], log: IssueLog) => D[],
+  read: (blocks: readonly Block[], log: IssueLog) => D[],
 ): D[] {
   if (!section) return [];
   const split = splitBlocks(section.body, kind);
