@@ -23,6 +23,8 @@ export interface AppContext {
   now(): Date;
   actor: Actor;
   repo?: RepoHealth;
+  /** A new random id fragment, unique across machines (task ids made outside a PRD). */
+  newId(): string;
   /** Default project name for init (the repository's directory name). */
   defaultProjectName?: string;
 }

@@ -25,7 +25,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const local = opts as { C?: string; actor?: string };
     const actor = ACTOR_FILTER_COMMANDS.has(command.name()) ? g.actor : (local.actor ?? g.actor);
     const globals: GlobalOptions = { json, cwd: resolve(io.cwd, local.C ?? g.C ?? "."), ...(actor ? { actor } : {}) };
-    const handler = (await load()).default;
+    const handler = await load();
     renderSuccess(io, json, await handler(globals, io, args, opts));
   }, { out: io.stdout, err: io.stderr });
   if (argv.length === 0) {

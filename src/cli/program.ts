@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import type { CliIo, CommandOutput, GlobalOptions } from "./io.js";
 
 export type Handler = (globals: GlobalOptions, io: CliIo, args: unknown[], opts: Record<string, unknown>) => Promise<CommandOutput>;
-type Loader = () => Promise<{ default: Handler }>;
+type Loader = () => Promise<Handler>;
 export type Runner = (load: Loader, args: unknown[], opts: Record<string, unknown>, command: Command) => Promise<void>;
 
 /** Commands where `--actor` after the command name filters by actor instead of naming who acts. */
@@ -36,36 +36,130 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .configureHelp({ sortSubcommands: false });
 
   // The global flags are accepted after the command name too (`planref status --json`).
-  const cmd = (name: string, description: string) => {
-    const c = program.command(name).description(description).option("--json", "print exactly one JSON document on stdout").option("-C <path>", "run as if started in <path>");
+  const leaf = (parent: Command, name: string, description: string) => {
+    const c = parent.command(name).description(description).option("--json", "print exactly one JSON document on stdout").option("-C <path>", "run as if started in <path>");
     if (!ACTOR_FILTER_COMMANDS.has(name)) c.option("--actor <name>", "who is acting");
     return c;
   };
+  const cmd = (name: string, description: string) => leaf(program, name, description);
+  const group = (name: string, description: string) => program.command(name).description(description);
   const action = (load: Loader) =>
     function (this: Command, ...all: unknown[]) {
       const command = all[all.length - 1] as Command;
       const args = all.slice(0, -2);
       return run(load, args, command.opts(), command);
     };
+  const content = (c: Command) =>
+    c
+      .option("--intent <text>", "what the task is for (free text)")
+      .option("--priority <p>", "low, medium, high or critical", parseChoice(["low", "medium", "high", "critical"]))
+      .option("--criterion <text>", "an acceptance criterion (repeatable)", collect)
+      .option("--verify <command>", "a verification command (repeatable)", collect)
+      .option("--scope <glob>", "a file glob the task expects to touch (repeatable)", collect)
+      .option("--depends <task>", "a task this one depends on (repeatable)", collect)
+      .option("--non-goal <text>", "something the task must not do (repeatable)", collect)
+      .option("--evidence <text>", "required evidence (repeatable)", collect)
+      .option("--manual <text>", "a manual step (repeatable)", collect)
+      .option("--parent <task>", "parent task (makes this a subtask)");
 
   cmd("init", "create the state ref refs/plan/state (idempotent)")
     .option("--name <name>", "project name (default: the repository directory name)")
-    .action(action(() => import("./commands/init.js")));
+    .action(action(() => import("./commands/init.js").then((m) => m.default)));
 
-  cmd("status", "project summary: documents, tasks, live claims, what is ready").action(action(() => import("./commands/status.js")));
+  cmd("status", "project summary: documents, tasks, live claims, what is ready").action(action(() => import("./commands/status.js").then((m) => m.default)));
 
   cmd("log", "the audit trail, from commit trailers on refs/plan/state")
     .option("--task <id>", "only operations on this task")
     .option("--actor <name>", "only operations by this actor (after the command name; before it, --actor sets who is acting)")
-    .option("--op <op>", "only this operation (init, claim, heartbeat, ...)")
+    .option("--op <op>", "only this operation (init, spec-import, claim, ...)")
     .option("--limit <n>", "at most n entries", parseCount)
-    .action(action(() => import("./commands/log.js")));
+    .action(action(() => import("./commands/log.js").then((m) => m.default)));
 
   cmd("doctor", "health: git version, stale locks, invalid documents, refspecs, loose objects")
     .option("--break-lock", "remove a lock on the state ref older than 30 s")
-    .action(action(() => import("./commands/doctor.js")));
+    .action(action(() => import("./commands/doctor.js").then((m) => m.default)));
+
+  const spec = group("spec", "PRDs imported as specs: import (plan, then apply), list, show, review, decisions");
+  const specCmd = (name: keyof typeof import("./commands/spec.js"), load = () => import("./commands/spec.js")) => action(() => load().then((m) => m[name] as Handler));
+  leaf(spec, "import", "parse a PRD, show the plan (tasks added, changed, removed) and apply it as one commit")
+    .argument("<file>", "the PRD markdown file")
+    .option("--dry-run", "show the plan only; write nothing")
+    .option("--id <spec>", "spec id (default: from the file name)")
+    .action(specCmd("importCmd"));
+  leaf(spec, "list", "every spec with its review status").action(specCmd("listCmd"));
+  leaf(spec, "show", "a spec: status, approval, requirements, features, tasks")
+    .argument("<spec>", "spec id or unambiguous prefix")
+    .option("--source", "print the stored PRD text (what was imported and approved)")
+    .action(specCmd("showCmd"));
+  leaf(spec, "review", "review a spec: draft -> reviewed -> approved, or rejected / superseded")
+    .argument("<spec>", "spec id or unambiguous prefix")
+    .option("--approve", "approve (binds to the exact imported text)")
+    .option("--mark-reviewed", "record a review without approving (draft -> reviewed)")
+    .option("--reject", "reject the spec")
+    .option("--request-changes", "send back to draft")
+    .option("--supersede", "mark superseded")
+    .option("--by <spec>", "with --supersede: the spec that replaces it")
+    .option("--note <text>", "a note stored with the review")
+    .action(specCmd("reviewCmd"));
+  leaf(spec, "decisions", "open decisions: NEEDS DECISION markers, open questions, tasks missing criteria or verification")
+    .argument("<spec>", "spec id or unambiguous prefix")
+    .action(specCmd("decisionsCmd"));
+
+  const task = group("task", "tasks: list, show, add, edit, cancel, readiness review");
+  const taskCmd = (name: keyof typeof import("./commands/task.js")) => action(() => import("./commands/task.js").then((m) => m[name] as Handler));
+  leaf(task, "list", "tasks with status and what blocks them")
+    .option("--status <list>", "only these statuses (comma-separated)")
+    .option("--spec <spec>", "only tasks of this spec")
+    .option("--ready", "only tasks ready to claim (status ready, dependencies done)")
+    .option("--all", "include cancelled tasks")
+    .action(taskCmd("listCmd"));
+  leaf(task, "show", "one task: content, status, scores, dependencies").argument("<task>", "task id, PRD id or unambiguous prefix").action(taskCmd("showCmd"));
+  content(leaf(task, "add", "add a task outside any PRD (random, collision-free id)"))
+    .requiredOption("--title <text>", "the task's title")
+    .option("--spec <spec>", "attach the task to a spec")
+    .action(taskCmd("addCmd"));
+  content(leaf(task, "edit", "change a task's content (list options replace the whole list); a ready task goes back to draft"))
+    .argument("<task>", "task id, PRD id or unambiguous prefix")
+    .option("--title <text>", "new title")
+    .action(taskCmd("editCmd"));
+  leaf(task, "cancel", "cancel a task (kept as a tombstone)")
+    .argument("<task>", "task id, PRD id or unambiguous prefix")
+    .requiredOption("--reason <text>", "why (recorded)")
+    .action(taskCmd("cancelCmd"));
+  leaf(task, "review", "readiness review: draft -> ready when the gate holds")
+    .argument("<task>", "task id, PRD id or unambiguous prefix")
+    .option("--approve", "approve readiness")
+    .option("--request-changes", "keep in draft, with a note")
+    .option("--note <text>", "a note recorded in the audit trail")
+    .action(taskCmd("reviewCmd"));
+
+  cmd("score", "six scores per task (1-5, with reasons); --set overrides one, recorded with actor and reason")
+    .argument("[task]", "one task (default: every open task)")
+    .option("--set <dim=n>", "override a dimension, e.g. complexity=4")
+    .option("--reason <text>", "why the override (required with --set)")
+    .action(action(() => import("./commands/planning.js").then((m) => m.scoreCmd)));
+  cmd("next", "the best claimable task for this actor")
+    .option("--kind <kind>", "agent or human (default: the actor's kind)")
+    .action(action(() => import("./commands/planning.js").then((m) => m.nextCmd)));
+  cmd("waves", "parallel schedule: waves respecting dependencies, no overlapping scopes within a wave")
+    .option("--agents <n>", "at most n tasks per wave", parseCount)
+    .action(action(() => import("./commands/planning.js").then((m) => m.wavesCmd)));
+  cmd("graph", "the dependency graph as mermaid, dot or json")
+    .option("--format <format>", "mermaid, dot or json", parseChoice(["mermaid", "dot", "json"]), "mermaid")
+    .action(action(() => import("./commands/planning.js").then((m) => m.graphCmd)));
 
   return program;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function parseChoice(choices: string[]) {
+  return (value: string) => {
+    if (!choices.includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(", ")}, got "${value}"`);
+    return value;
+  };
 }
 
 function parseCount(value: string): number {

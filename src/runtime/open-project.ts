@@ -1,10 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { basename } from "node:path";
 import type { AppContext } from "../app/context.js";
-import { type DoctorInput, runDoctor } from "../app/doctor.js";
-import { type InitInput, initProject } from "../app/init.js";
-import { auditLog, type LogQuery } from "../app/log.js";
+import { type UseCases, useCases } from "../app/index.js";
 import { createRegistry, SCHEMA_KEY } from "../app/state/documents.js";
-import { getStatus } from "../app/status.js";
 import { discoverRepository, type RepoLocation } from "../store/git/discover.js";
 import { GitHealth } from "../store/git/health.js";
 import { GitStore } from "../store/git-store.js";
@@ -21,17 +19,15 @@ export interface OpenProjectOptions extends ActorInput {
   useDiskCache?: boolean;
 }
 
+type Bound<T> = { [K in keyof T]: T[K] extends (ctx: AppContext, ...args: infer A) => infer R ? (...args: A) => R : never };
+
 /** The composition root: a repository's planref state with every use case bound to it. */
-export interface Project {
+export type Project = Bound<UseCases> & {
   readonly location: RepoLocation;
   readonly context: AppContext;
   readonly store: GitStore;
-  init(input?: InitInput): ReturnType<typeof initProject>;
-  status(): ReturnType<typeof getStatus>;
-  log(query?: LogQuery): ReturnType<typeof auditLog>;
-  doctor(input?: DoctorInput): ReturnType<typeof runDoctor>;
   close(): Promise<void>;
-}
+};
 
 export function openProject(options: OpenProjectOptions = {}): Project {
   const env = options.env ?? process.env;
@@ -54,16 +50,21 @@ export function openProject(options: OpenProjectOptions = {}): Project {
       return actor;
     },
     repo: new GitHealth(location.commonDir, STATE_REF),
+    newId: () => randomId(),
     defaultProjectName: basename(top.replace(/\/\.git$/, "")).replace(/\.git$/, "") || "project",
   };
-  return {
-    location,
-    context,
-    store,
-    init: (input) => initProject(context, input),
-    status: () => getStatus(context),
-    log: (query) => auditLog(context, query),
-    doctor: (input) => runDoctor(context, input),
-    close: () => store.close(),
-  };
+  const bound = Object.fromEntries(
+    Object.entries(useCases).map(([name, fn]) => [name, (...args: unknown[]) => (fn as (c: AppContext, ...a: unknown[]) => unknown)(context, ...args)]),
+  ) as Bound<UseCases>;
+  return { ...bound, location, context, store, close: () => store.close() };
+}
+
+const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+
+/** 8 characters of Crockford-style base32: 40 random bits, so ids minted on different machines do not collide in practice. */
+function randomId(): string {
+  const bytes = randomBytes(8);
+  let out = "";
+  for (let i = 0; i < 8; i++) out += ALPHABET[(bytes[i] as number) & 31];
+  return out;
 }

@@ -47,3 +47,38 @@ export interface TaskDoc {
   createdAt: string;
   updatedAt: string;
 }
+
+export type SpecStatus = "draft" | "reviewed" | "approved" | "rejected" | "superseded";
+export type SpecVerdict = "approve" | "mark-reviewed" | "reject" | "request-changes" | "supersede";
+
+export interface SpecReview {
+  by: string;
+  at: string;
+  verdict: SpecVerdict;
+  note?: string;
+  contentHash: string;
+}
+
+export interface SpecDoc {
+  id: string;
+  title: string;
+  status: SpecStatus;
+  sourceFile: string;
+  contentHash: string;
+  approval?: { by: string; at: string; contentHash: string };
+  supersededBy?: string;
+  summary: string;
+  goals: string[];
+  nonGoals: string[];
+  requirements: Array<{ id: string; text: string }>;
+  acceptanceCriteria: string[];
+  risks: string[];
+  openQuestions: Array<{ text: string; line: number }>;
+  decisions: Array<{ question: string | null; section: string; line: number }>;
+  features: Array<{ id: string; title: string; requirements: string[]; description: string }>;
+  notes: Array<{ heading: string; text: string; line: number }>;
+  reviews: SpecReview[];
+  importedAt: string;
+  importedBy: string;
+  updatedAt: string;
+}

@@ -39,10 +39,25 @@ const sharded = (collection: string) => {
 };
 
 export const TASKS = "tasks";
+export const SPECS = "specs";
+
+export function specPath(id: string): string {
+  return `${SPECS}/${id}/spec.yaml`;
+}
+
+export function specSourcePath(id: string): string {
+  return `${SPECS}/${id}/source.md`;
+}
+
+const SPEC_RE = /^specs\/[^/]+\/spec\.yaml$/;
+const SPEC_SOURCE_RE = /^specs\/[^/]+\/source\.md$/;
 
 export const DOCUMENT_KINDS: DocumentKind[] = [
   { name: "plan", format: "yaml", matches: exact(PLAN_PATH), validate: validatePlan },
   { name: "task", format: "yaml", matches: sharded(TASKS), validate: (v, path) => validateWith(validators.task, v).concat(idAtPath(v, path, taskPath)) },
+  { name: "spec", format: "yaml", matches: (p) => SPEC_RE.test(p), validate: (v, path) => validateWith(validators.spec, v).concat(idAtPath(v, path, specPath)) },
+  // The exact PRD text a spec was imported from, so auditors see what was approved.
+  { name: "spec-source", format: "text", matches: (p) => SPEC_SOURCE_RE.test(p), validate: () => [], maxBytes: 4 * 1024 * 1024 },
 ];
 
 /** A document must live where its id says, or lookups by id would miss it. */

@@ -1,0 +1,40 @@
+/**
+ * Every use case, by the name front ends call it. Each takes the AppContext first; the
+ * runtime binds the context once, so the CLI, MCP and the library share one table.
+ */
+import { runDoctor } from "./doctor.js";
+import { initProject } from "./init.js";
+import { auditLog } from "./log.js";
+import { nextTask, scoreTasks, taskGraph, waves } from "./planning.js";
+import { importSpec } from "./spec-import.js";
+import { listSpecs, showSpec, specDecisions, specSource } from "./spec-queries.js";
+import { reviewSpecUseCase } from "./spec-review.js";
+import { getStatus } from "./status.js";
+import { listTasks, showTask } from "./task-queries.js";
+import { addTask, cancelTask, editTask, overrideScore, reviewTaskReadiness } from "./task-write.js";
+
+export const useCases = {
+  init: initProject,
+  status: getStatus,
+  log: auditLog,
+  doctor: runDoctor,
+  importSpec,
+  listSpecs,
+  showSpec,
+  specSource,
+  specDecisions,
+  reviewSpec: reviewSpecUseCase,
+  listTasks,
+  showTask,
+  addTask,
+  editTask,
+  cancelTask,
+  reviewTask: reviewTaskReadiness,
+  overrideScore,
+  next: nextTask,
+  waves,
+  scores: scoreTasks,
+  graph: taskGraph,
+};
+
+export type UseCases = typeof useCases;
