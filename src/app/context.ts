@@ -17,6 +17,39 @@ export interface RepoHealth {
   commonDir: string;
 }
 
+/** Where the acting process runs; recorded on claims and used to find "my" claim. */
+export interface Session {
+  host: string;
+  /** Top of the caller's worktree, or null in a bare repository. */
+  worktree: string | null;
+  branch: string | null;
+  id?: string;
+  model?: string;
+}
+
+/** Git operations on the user's repository, supplied by the runtime. Never touches the caller's checkout. */
+export interface Workspace {
+  /** HEAD commit of a worktree (default: the caller's), or null when unborn. */
+  head(worktree?: string): Promise<string | null>;
+  resolveCommit(rev: string): Promise<string>;
+  /** Creates a branch at `base` without checking it out; fine if it already points there. */
+  createBranch(name: string, base: string): Promise<void>;
+  /** Adds a linked worktree with `branch` checked out at `path`. */
+  addWorktree(path: string, branch: string): Promise<void>;
+  /** Files changed in a worktree since `base` (committed, staged, unstaged and untracked). */
+  changedFiles(base: string, worktree: string): Promise<string[]>;
+  /** Where a task's worktree goes by default. */
+  defaultWorktreePath(taskLocalId: string): string;
+}
+
+/** The epochs this worktree holds, so later commands fence themselves without flags. */
+export interface LeaseMemory {
+  recall(task: string): number | undefined;
+  remember(task: string, epoch: number): void;
+  forget(task: string): void;
+  tasks(): string[];
+}
+
 /** Everything a use case needs from outside: the store, the clock and who is acting. */
 export interface AppContext {
   store: DocStore;
@@ -25,6 +58,9 @@ export interface AppContext {
   repo?: RepoHealth;
   /** A new random id fragment, unique across machines (task ids made outside a PRD). */
   newId(): string;
+  session: Session;
+  workspace?: Workspace;
+  leases?: LeaseMemory;
   /** Default project name for init (the repository's directory name). */
   defaultProjectName?: string;
 }

@@ -2,7 +2,9 @@
  * Every use case, by the name front ends call it. Each takes the AppContext first; the
  * runtime binds the context once, so the CLI, MCP and the library share one table.
  */
+import { claimTask } from "./claim.js";
 import { runDoctor } from "./doctor.js";
+import { heartbeat, release } from "./lease-ops.js";
 import { initProject } from "./init.js";
 import { auditLog } from "./log.js";
 import { nextTask, scoreTasks, taskGraph, waves } from "./planning.js";
@@ -35,6 +37,9 @@ export const useCases = {
   waves,
   scores: scoreTasks,
   graph: taskGraph,
+  claim: claimTask,
+  heartbeat,
+  release,
 };
 
 export type UseCases = typeof useCases;

@@ -11,6 +11,7 @@ import {
 import { UsageError } from "../errors.js";
 import type { TaskDoc } from "../schema/types.js";
 import type { AppContext } from "./context.js";
+import { leaseClock } from "./state/claims.js";
 import { overlaps, planningView } from "./state/planning.js";
 import { loadSnapshot, readPlan } from "./state/plan.js";
 import { allTasks, getTask, resolveTaskId } from "./state/tasks.js";
@@ -22,16 +23,16 @@ import { allTasks, getTask, resolveTaskId } from "./state/tasks.js";
  */
 export async function nextTask(ctx: AppContext, input: { kind?: string } = {}): Promise<NextPick> {
   const snap = await loadSnapshot(ctx);
-  readPlan(snap);
-  const view = planningView(snap);
+  const plan = readPlan(snap);
+  const view = planningView(snap, leaseClock(ctx, plan));
   return pickNext({ tasks: view.tasks, liveClaims: view.liveClaims, actor: ctx.actor.name, kind: input.kind ?? ctx.actor.kind, overlaps });
 }
 
 export async function waves(ctx: AppContext, input: { agents?: number } = {}): Promise<WavePlan> {
   if (input.agents !== undefined && (!Number.isInteger(input.agents) || input.agents < 1)) throw new UsageError(`--agents must be a positive whole number, got ${input.agents}`);
   const snap = await loadSnapshot(ctx);
-  readPlan(snap);
-  const view = planningView(snap);
+  const plan = readPlan(snap);
+  const view = planningView(snap, leaseClock(ctx, plan));
   return planWaves({ tasks: view.tasks, liveClaims: view.liveClaims, overlaps, ...(input.agents ? { agents: input.agents } : {}) });
 }
 
@@ -42,8 +43,8 @@ export interface ScoreReport {
 
 export async function scoreTasks(ctx: AppContext, input: { task?: string } = {}): Promise<ScoreReport> {
   const snap = await loadSnapshot(ctx);
-  readPlan(snap);
-  const view = planningView(snap);
+  const plan = readPlan(snap);
+  const view = planningView(snap, leaseClock(ctx, plan));
   const all = computeAllScores(view.tasks);
   const ids = input.task ? [resolveTaskId(snap, input.task)] : view.tasks.filter((t) => t.status !== "cancelled" && t.status !== "done").map((t) => t.id);
   const wanted = new Set(ids);
@@ -66,12 +67,12 @@ export interface GraphData {
 /** The dependency graph; an edge `from → to` means `to` depends on `from`. */
 export async function taskGraph(ctx: AppContext): Promise<GraphData> {
   const snap = await loadSnapshot(ctx);
-  readPlan(snap);
+  const plan = readPlan(snap);
   const tasks = allTasks(snap).filter((t) => t.status !== "cancelled");
-  const view = planningView(snap);
-  const plan = planWaves({ tasks: view.tasks, liveClaims: view.liveClaims, overlaps });
+  const view = planningView(snap, leaseClock(ctx, plan));
+  const schedule = planWaves({ tasks: view.tasks, liveClaims: view.liveClaims, overlaps });
   const waveOf = new Map<string, number>();
-  plan.waves.forEach((w, i) => w.forEach((id) => waveOf.set(id, i)));
+  schedule.waves.forEach((w, i) => w.forEach((id) => waveOf.set(id, i)));
   const ids = new Set(tasks.map((t) => t.id));
   return {
     nodes: tasks.map((t) => ({ id: t.id, title: t.title, status: t.status, priority: t.priority, wave: waveOf.get(t.id) ?? null })),

@@ -3,6 +3,7 @@ import { computeScores } from "../domain/planning/index.js";
 import { reviewedContentCurrent } from "../domain/task/readiness.js";
 import type { TaskDoc, TaskStatus } from "../schema/types.js";
 import type { AppContext } from "./context.js";
+import { leaseClock } from "./state/claims.js";
 import { planningView, toPlanTask } from "./state/planning.js";
 import { loadSnapshot, readPlan } from "./state/plan.js";
 import { allTasks, getTask, resolveSpecId, resolveTaskId } from "./state/tasks.js";
@@ -55,9 +56,9 @@ export interface TaskDetail {
 
 export async function showTask(ctx: AppContext, ref: string): Promise<TaskDetail> {
   const snap = await loadSnapshot(ctx);
-  readPlan(snap);
+  const plan = readPlan(snap);
   const task = getTask(snap, resolveTaskId(snap, ref)) as TaskDoc;
-  const view = planningView(snap);
+  const view = planningView(snap, leaseClock(ctx, plan));
   const status = new Map(view.tasks.map((t) => [t.id, t.status]));
   return {
     task,

@@ -148,6 +148,27 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .option("--format <format>", "mermaid, dot or json", parseChoice(["mermaid", "dot", "json"]), "mermaid")
     .action(action(() => import("./commands/planning.js").then((m) => m.graphCmd)));
 
+  const claims = () => import("./commands/claims.js");
+  cmd("claim", "claim a task: an exclusive lease with an epoch (fencing token)")
+    .argument("<task>", "task id, PRD id or unambiguous prefix")
+    .option("--lease <duration>", "lease length, e.g. 15m (default from plan.yaml)")
+    .option("--scope <glob>", "file globs this claim covers (repeatable; default: the task's scope)", collect)
+    .option("--branch", "create the task branch planref/<task> from your HEAD (your checkout is not touched)")
+    .option("--worktree [path]", "also add a linked worktree on that branch (default: next to the repository)")
+    .option("--force-overlap", "claim even though the scope overlaps another live claim (needs --reason)")
+    .option("--reason <text>", "why the overlap is acceptable (recorded)")
+    .action(action(() => claims().then((m) => m.claimCmd)));
+  cmd("heartbeat", "renew your lease on a task (default: your only live claim)")
+    .argument("[task]", "task id, PRD id or unambiguous prefix")
+    .option("--epoch <n>", "the epoch you hold (default: remembered from claim in this worktree)", parseCount)
+    .action(action(() => claims().then((m) => m.heartbeatCmd)));
+  cmd("release", "release your claim; --force releases someone else's, with a reason")
+    .argument("<task>", "task id, PRD id or unambiguous prefix")
+    .option("--force", "release a claim held by someone else (needs --reason, recorded with both names)")
+    .option("--reason <text>", "why (recorded)")
+    .option("--epoch <n>", "the epoch you hold", parseCount)
+    .action(action(() => claims().then((m) => m.releaseCmd)));
+
   return program;
 }
 

@@ -1,12 +1,15 @@
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { basename } from "node:path";
 import type { AppContext } from "../app/context.js";
 import { type UseCases, useCases } from "../app/index.js";
 import { createRegistry, SCHEMA_KEY } from "../app/state/documents.js";
 import { discoverRepository, type RepoLocation } from "../store/git/discover.js";
 import { GitHealth } from "../store/git/health.js";
+import { currentBranch, GitWorkspace } from "../store/git/workspace.js";
 import { GitStore } from "../store/git-store.js";
 import { type ActorInput, resolveActor } from "./identity.js";
+import { fileLeaseMemory } from "./lease-memory.js";
 
 export const STATE_REF = "refs/plan/state";
 
@@ -51,6 +54,15 @@ export function openProject(options: OpenProjectOptions = {}): Project {
     },
     repo: new GitHealth(location.commonDir, STATE_REF),
     newId: () => randomId(),
+    session: {
+      host: hostname(),
+      worktree: location.workTree,
+      branch: currentBranch(location.gitDir),
+      ...(env.PLANREF_SESSION ?? env.CLAUDE_SESSION_ID ? { id: (env.PLANREF_SESSION ?? env.CLAUDE_SESSION_ID) as string } : {}),
+      ...(env.PLANREF_MODEL ? { model: env.PLANREF_MODEL } : {}),
+    },
+    workspace: new GitWorkspace(location, env),
+    leases: fileLeaseMemory(location.gitDir),
     defaultProjectName: basename(top.replace(/\/\.git$/, "")).replace(/\.git$/, "") || "project",
   };
   const bound = Object.fromEntries(

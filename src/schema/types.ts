@@ -82,3 +82,49 @@ export interface SpecDoc {
   importedBy: string;
   updatedAt: string;
 }
+
+export interface Holder {
+  actor: string;
+  kind: string;
+  model?: string;
+  host: string;
+  worktree?: string;
+  branch?: string;
+  session?: string;
+}
+
+export interface ClaimEnding {
+  how: "released" | "force-released" | "expired" | "submitted";
+  at: string;
+  by: string;
+  reason?: string;
+}
+
+export interface ClaimAttempt {
+  epoch: number;
+  holder: Holder;
+  acquiredAt: string;
+  lastRenewedAt: string;
+  branch: string | null;
+  worktree: string | null;
+  baseCommit: string | null;
+  ending: ClaimEnding;
+}
+
+export interface ClaimDoc {
+  task: string;
+  epoch: number;
+  state: "live" | "released" | "force-released" | "submitted";
+  holder: Holder;
+  acquiredAt: string;
+  renewedAt: string;
+  leaseSeconds: number;
+  expiresAt: string;
+  scope: string[];
+  baseCommit: string | null;
+  branch: string | null;
+  worktree: string | null;
+  forcedOverlap?: { reason: string; with: string[] };
+  ended?: ClaimEnding;
+  attempts: ClaimAttempt[];
+}

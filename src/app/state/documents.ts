@@ -40,6 +40,11 @@ const sharded = (collection: string) => {
 
 export const TASKS = "tasks";
 export const SPECS = "specs";
+export const CLAIMS = "claims";
+
+export function claimPath(taskId: string): string {
+  return shardedPath(CLAIMS, taskId);
+}
 
 export function specPath(id: string): string {
   return `${SPECS}/${id}/spec.yaml`;
@@ -55,6 +60,12 @@ const SPEC_SOURCE_RE = /^specs\/[^/]+\/source\.md$/;
 export const DOCUMENT_KINDS: DocumentKind[] = [
   { name: "plan", format: "yaml", matches: exact(PLAN_PATH), validate: validatePlan },
   { name: "task", format: "yaml", matches: sharded(TASKS), validate: (v, path) => validateWith(validators.task, v).concat(idAtPath(v, path, taskPath)) },
+  {
+    name: "claim",
+    format: "yaml",
+    matches: sharded(CLAIMS),
+    validate: (v, path) => validateWith(validators.claim, v).concat(idAtPath({ id: (v as { task?: unknown } | null)?.task }, path, claimPath)),
+  },
   { name: "spec", format: "yaml", matches: (p) => SPEC_RE.test(p), validate: (v, path) => validateWith(validators.spec, v).concat(idAtPath(v, path, specPath)) },
   // The exact PRD text a spec was imported from, so auditors see what was approved.
   { name: "spec-source", format: "text", matches: (p) => SPEC_SOURCE_RE.test(p), validate: () => [], maxBytes: 4 * 1024 * 1024 },

@@ -2,6 +2,8 @@ import { globsOverlap } from "../../domain/globs/index.js";
 import type { LiveClaim, OverlapFn, PlanTask } from "../../domain/planning/index.js";
 import type { TaskDoc } from "../../schema/types.js";
 import type { Snapshot } from "../../store/types.js";
+import type { LeaseClock } from "../../domain/claims/lease.js";
+import { liveClaims, toLiveClaim } from "./claims.js";
 import { allTasks } from "./tasks.js";
 
 export const overlaps: OverlapFn = (a, b) => globsOverlap(a, b);
@@ -30,7 +32,18 @@ export interface PlanningView {
   liveClaims: LiveClaim[];
 }
 
-/** The plan as the planning algorithms see it. Claims join this view when claims exist. */
-export function planningView(snap: Snapshot, liveClaims: LiveClaim[] = []): PlanningView {
-  return { tasks: allTasks(snap).map(toPlanTask), liveClaims };
+const HELD = new Set(["claimed", "in_progress", "blocked"]);
+
+/**
+ * The plan as the planning algorithms see it: live claims, and tasks whose claim went
+ * stale shown as ready again (anyone may take them over).
+ */
+export function planningView(snap: Snapshot, clock: LeaseClock): PlanningView {
+  const live = liveClaims(snap, clock);
+  const held = new Set(live.map((c) => c.task));
+  const tasks = allTasks(snap).map((t) => {
+    const p = toPlanTask(t);
+    return HELD.has(t.status) && !held.has(t.id) ? { ...p, status: "ready" as const } : p;
+  });
+  return { tasks, liveClaims: live.map(toLiveClaim) };
 }

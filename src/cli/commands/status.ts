@@ -1,13 +1,21 @@
+import { formatDuration } from "../format.js";
 import type { Handler } from "../program.js";
 import { withProject } from "../with-project.js";
 
 const status: Handler = (globals, io) =>
   withProject(globals, io, async (p) => {
     const s = await p.status();
-    const lines = [
-      `project ${s.project}  (${s.ref} at ${s.tip.slice(0, 12)}, format ${s.formatVersion})`,
-      `${s.documents} document(s)${Object.keys(s.collections).length ? `: ${Object.entries(s.collections).map(([k, v]) => `${k} ${v}`).join(", ")}` : ""}`,
-    ];
+    const lines = [`project ${s.project}  (${s.ref} at ${s.tip.slice(0, 12)}, format ${s.formatVersion})`];
+    if (s.specs.length) lines.push(`specs: ${s.specs.map((x) => `${x.id} (${x.status})`).join(", ")}`);
+    lines.push(`tasks: ${s.tasks.total}${s.tasks.total ? `  ${Object.entries(s.tasks.byStatus).map(([k, v]) => `${k} ${v}`).join(", ")}` : ""}`);
+    if (s.claims.length) {
+      lines.push("claims:");
+      for (const c of s.claims) {
+        const when = c.secondsLeft >= 0 ? `expires in ${formatDuration(c.secondsLeft)}` : `expired ${formatDuration(c.secondsLeft)} ago`;
+        lines.push(`  ${c.task}  ${c.holder} (${c.kind}, epoch ${c.epoch})  ${when}${c.state === "stale" ? "  STALE: anyone may take it over" : c.state === "expiring" ? "  expiring soon" : ""}`);
+      }
+    }
+    lines.push(s.ready.length ? `ready to claim: ${s.ready.join(", ")}` : "ready to claim: none");
     return { data: s, text: lines.join("\n") };
   });
 

@@ -1,0 +1,105 @@
+import { acquireClaim, type AcquireResult } from "../domain/claims/claim.js";
+import { parseDuration } from "../domain/claims/duration.js";
+import { validateGlobs } from "../domain/globs/index.js";
+import { UsageError, ValidationError } from "../errors.js";
+import type { ClaimDoc, Holder, TaskDoc } from "../schema/types.js";
+import { commitInfo } from "./commit.js";
+import type { AppContext } from "./context.js";
+import { getClaim, leaseClock, liveClaims } from "./state/claims.js";
+import { claimPath, taskPath } from "./state/documents.js";
+import { readPlan } from "./state/plan.js";
+import { getTask, resolveTaskId } from "./state/tasks.js";
+
+export interface ClaimInput {
+  task: string;
+  /** Lease length such as "15m"; default from plan.yaml. */
+  lease?: string;
+  /** Globs; default the task's scope. */
+  scope?: string[];
+  /** Create the task branch (planref/<task>) from the caller's HEAD. */
+  branch?: boolean;
+  /** Add a linked worktree on the task branch; true means the default path. */
+  worktree?: string | true;
+  forceOverlap?: { reason: string };
+}
+
+export interface ClaimResult {
+  claim: ClaimDoc;
+  task: TaskDoc;
+  outcome: AcquireResult["outcome"];
+  previousHolder: string | null;
+  commit: string | null;
+}
+
+export function taskBranchName(taskId: string): string {
+  return `planref/${taskId}`;
+}
+
+/**
+ * Claims a task. The decision happens inside the transaction against the tip, so of any
+ * number of concurrent claimers exactly one wins; the others re-run and see its claim.
+ * Branch and worktree are created afterwards, naming their targets explicitly, so the
+ * caller's checkout is never touched.
+ */
+export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<ClaimResult> {
+  if (input.scope) {
+    const issues = validateGlobs(input.scope);
+    if (issues.length) throw new ValidationError(`invalid --scope glob: ${issues[0]?.message}`, issues);
+  }
+  const wantsBranch = input.branch === true || input.worktree !== undefined;
+  const base = ctx.workspace && (wantsBranch || ctx.session.worktree) ? await ctx.workspace.head() : null;
+  if (wantsBranch && !base) throw new UsageError("--branch and --worktree need a commit to start from, and this repository has none yet", { hint: "Make a first commit." });
+
+  const res = await ctx.store.transact((snap) => {
+    const plan = readPlan(snap);
+    const clock = leaseClock(ctx, plan);
+    const id = resolveTaskId(snap, input.task);
+    const task = getTask(snap, id) as TaskDoc;
+    const leaseSeconds = parseDuration(input.lease ?? plan.settings.claims.lease, "--lease");
+    const branch = wantsBranch ? taskBranchName(id) : null;
+    const worktree = input.worktree === undefined ? null : input.worktree === true ? (ctx.workspace?.defaultWorktreePath(task.localId) ?? null) : input.worktree;
+    const holder: Holder = {
+      actor: ctx.actor.name,
+      kind: ctx.actor.kind,
+      host: ctx.session.host,
+      ...(ctx.session.worktree ? { worktree: worktree ?? ctx.session.worktree } : {}),
+      ...((branch ?? ctx.session.branch) ? { branch: (branch ?? ctx.session.branch) as string } : {}),
+      ...(ctx.session.id ? { session: ctx.session.id } : {}),
+      ...(ctx.session.model ? { model: ctx.session.model } : {}),
+    };
+    const r = acquireClaim({
+      task,
+      current: getClaim(snap, id),
+      statusOf: (d) => getTask(snap, d)?.status,
+      otherLive: liveClaims(snap, clock).filter((c) => c.task !== id),
+      holder,
+      clock,
+      leaseSeconds,
+      scope: input.scope ?? task.scope,
+      baseCommit: base,
+      branch,
+      worktree,
+      ...(input.forceOverlap ? { forceOverlap: input.forceOverlap } : {}),
+    });
+    if (r.outcome === "already-held") return { noop: true as const, result: r };
+    const extra: Array<[string, string]> = [];
+    if (r.previous) extra.push(["Planref-Previous-Holder", r.previous.holder.actor]);
+    if (r.claim.forcedOverlap) extra.push(["Planref-Forced-Overlap", r.claim.forcedOverlap.with.join(",")]);
+    const subject = r.outcome === "taken-over" ? `claim task ${id} (took over stale claim of ${r.previous?.holder.actor})` : `claim task ${id}`;
+    return {
+      changes: [
+        { path: claimPath(id), value: r.claim },
+        { path: taskPath(id), value: r.task },
+      ],
+      commit: commitInfo(ctx, "claim", subject, { task: id, epoch: r.claim.epoch, extra }, r.claim.forcedOverlap ? `Forced overlap: ${r.claim.forcedOverlap.reason}` : undefined),
+      result: r,
+    };
+  });
+  const r = res.result;
+  ctx.leases?.remember(r.claim.task, r.claim.epoch);
+  if (ctx.workspace && r.claim.branch && r.claim.baseCommit) {
+    await ctx.workspace.createBranch(r.claim.branch, r.claim.baseCommit);
+    if (r.claim.worktree) await ctx.workspace.addWorktree(r.claim.worktree, r.claim.branch);
+  }
+  return { claim: r.claim, task: r.task, outcome: r.outcome, previousHolder: r.previous?.holder.actor ?? null, commit: res.commit };
+}

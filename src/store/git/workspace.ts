@@ -1,0 +1,70 @@
+import { readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { GitError } from "../../errors.js";
+import type { RepoLocation } from "./discover.js";
+import { gitText, runGit } from "./run.js";
+
+/**
+ * Git operations on the user's repository for task branches and worktrees. Every command
+ * names its target explicitly (`git branch <name> <base>`, `git worktree add <path>`), so
+ * the caller's checkout, index and HEAD are never touched.
+ */
+export class GitWorkspace {
+  constructor(
+    private readonly location: RepoLocation,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  private cwd(worktree?: string): string {
+    return worktree ?? this.location.workTree ?? this.location.commonDir;
+  }
+
+  async head(worktree?: string): Promise<string | null> {
+    const r = await runGit(["rev-parse", "--verify", "-q", "HEAD"], { cwd: this.cwd(worktree), env: this.env, allowFailure: true });
+    return r.exitCode === 0 ? r.stdout.toString().trim() : null;
+  }
+
+  async resolveCommit(rev: string): Promise<string> {
+    return (await gitText(["rev-parse", "--verify", "-q", `${rev}^{commit}`], { cwd: this.cwd(), env: this.env })).trim();
+  }
+
+  async createBranch(name: string, base: string): Promise<void> {
+    const existing = await runGit(["rev-parse", "--verify", "-q", `refs/heads/${name}`], { cwd: this.cwd(), env: this.env, allowFailure: true });
+    if (existing.exitCode === 0) return;
+    await runGit(["branch", "--no-track", name, base], { cwd: this.cwd(), env: this.env });
+  }
+
+  async addWorktree(path: string, branch: string): Promise<void> {
+    const list = await gitText(["worktree", "list", "--porcelain"], { cwd: this.cwd(), env: this.env });
+    if (list.split("\n").some((l) => l === `worktree ${path}`)) return;
+    await runGit(["worktree", "add", "--quiet", path, branch], { cwd: this.cwd(), env: this.env });
+  }
+
+  async changedFiles(base: string, worktree: string): Promise<string[]> {
+    const files = new Set<string>();
+    const add = (text: string) => text.split("\0").filter(Boolean).forEach((f) => files.add(f));
+    try {
+      add(await gitText(["diff", "--name-only", "-z", base], { cwd: worktree, env: this.env }));
+      add(await gitText(["ls-files", "--others", "--exclude-standard", "-z"], { cwd: worktree, env: this.env }));
+    } catch (e) {
+      if (e instanceof GitError) return [];
+      throw e;
+    }
+    return [...files].sort();
+  }
+
+  defaultWorktreePath(taskLocalId: string): string {
+    const top = this.location.workTree ?? this.location.commonDir;
+    return join(dirname(top), `${basename(top)}.worktrees`, taskLocalId);
+  }
+}
+
+/** The branch checked out in a worktree, read from its HEAD file (no spawn). */
+export function currentBranch(gitDir: string): string | null {
+  try {
+    const head = readFileSync(join(gitDir, "HEAD"), "utf8").trim();
+    return head.startsWith("ref: refs/heads/") ? head.slice("ref: refs/heads/".length) : null;
+  } catch {
+    return null;
+  }
+}
