@@ -3,8 +3,10 @@
  * runtime binds the context once, so the CLI, MCP and the library share one table.
  */
 import { claimTask } from "./claim.js";
+import { getConfig, setConfig } from "./config.js";
 import { runDoctor } from "./doctor.js";
 import { heartbeat, release } from "./lease-ops.js";
+import { taskPacket } from "./packet.js";
 import { initProject } from "./init.js";
 import { auditLog } from "./log.js";
 import { nextTask, scoreTasks, taskGraph, waves } from "./planning.js";
@@ -40,6 +42,9 @@ export const useCases = {
   claim: claimTask,
   heartbeat,
   release,
+  packet: taskPacket,
+  getConfig,
+  setConfig,
 };
 
 export type UseCases = typeof useCases;

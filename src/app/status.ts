@@ -62,7 +62,9 @@ export async function getStatus(ctx: AppContext): Promise<StatusResult> {
     });
   }
   claims.sort((a, b) => a.secondsLeft - b.secondsLeft);
-  const ready = tasks.filter((t) => t.status === "ready" && !held.has(t.id) && t.dependencies.every((d) => statusOf.get(d) === "done")).map((t) => t.id);
+  // A task whose claim went stale is as claimable as a ready one.
+  const claimable = (t: (typeof tasks)[number]) => t.status === "ready" || (["claimed", "in_progress", "blocked"].includes(t.status) && !held.has(t.id));
+  const ready = tasks.filter((t) => claimable(t) && !held.has(t.id) && t.dependencies.every((d) => statusOf.get(d) === "done")).map((t) => t.id);
   return {
     project: plan.project.name,
     formatVersion: plan.formatVersion,

@@ -79,6 +79,15 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .option("--break-lock", "remove a lock on the state ref older than 30 s")
     .action(action(() => import("./commands/doctor.js").then((m) => m.default)));
 
+  const config = group("config", "read and change settings in plan.yaml (lease length, skew margin, gate and scope-guard policy, sync mode)");
+  leaf(config, "get", "print a setting, or all of them")
+    .argument("[key]", "dotted key under settings, e.g. claims.lease")
+    .action(action(() => import("./commands/config.js").then((m) => m.getCmd)));
+  leaf(config, "set", "change a setting (validated against plan.yaml's schema; one commit)")
+    .argument("<key>", "dotted key under settings, e.g. claims.skewMargin")
+    .argument("<value>", "the new value, e.g. 30s, true, team")
+    .action(action(() => import("./commands/config.js").then((m) => m.setCmd)));
+
   const spec = group("spec", "PRDs imported as specs: import (plan, then apply), list, show, review, decisions");
   const specCmd = (name: keyof typeof import("./commands/spec.js"), load = () => import("./commands/spec.js")) => action(() => load().then((m) => m[name] as Handler));
   leaf(spec, "import", "parse a PRD, show the plan (tasks added, changed, removed) and apply it as one commit")
@@ -168,6 +177,12 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .option("--reason <text>", "why (recorded)")
     .option("--epoch <n>", "the epoch you hold", parseCount)
     .action(action(() => claims().then((m) => m.releaseCmd)));
+
+  cmd("packet", "the work packet of a task: everything an agent needs, within a size budget")
+    .argument("<task>", "task id, PRD id or unambiguous prefix")
+    .option("--format <format>", "md for agents, json for programs", parseChoice(["md", "json"]), "md")
+    .option("--max-bytes <n>", "size budget (default: plan.yaml settings.packet.maxBytes)", parseCount)
+    .action(action(() => claims().then((m) => m.packetCmd)));
 
   return program;
 }

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { basename } from "node:path";
 import type { AppContext } from "../app/context.js";
 import { type UseCases, useCases } from "../app/index.js";
+import { UsageError } from "../errors.js";
 import { createRegistry, SCHEMA_KEY } from "../app/state/documents.js";
 import { discoverRepository, type RepoLocation } from "../store/git/discover.js";
 import { GitHealth } from "../store/git/health.js";
@@ -46,7 +47,7 @@ export function openProject(options: OpenProjectOptions = {}): Project {
   let actor: AppContext["actor"] | null = null;
   const context: AppContext = {
     store,
-    now: options.now ?? (() => new Date()),
+    now: options.now ?? clockFromEnv(env),
     // Resolved on first use: read-only commands never need it.
     get actor() {
       actor ??= resolveActor(options, location.commonDir, env);
@@ -79,4 +80,16 @@ function randomId(): string {
   let out = "";
   for (let i = 0; i < 8; i++) out += ALPHABET[(bytes[i] as number) & 31];
   return out;
+}
+
+/**
+ * PLANREF_NOW pins the clock (an ISO time), like GIT_AUTHOR_DATE does for git: for
+ * reproducible demos and for testing lease expiry without sleeping.
+ */
+function clockFromEnv(env: NodeJS.ProcessEnv): () => Date {
+  const pinned = env.PLANREF_NOW;
+  if (!pinned) return () => new Date();
+  const t = Date.parse(pinned);
+  if (Number.isNaN(t)) throw new UsageError(`PLANREF_NOW="${pinned}" is not an ISO date-time`, { hint: "For example PLANREF_NOW=2026-01-02T03:04:05Z, or unset it." });
+  return () => new Date(t);
 }

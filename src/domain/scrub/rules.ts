@@ -72,12 +72,23 @@ function lineEndAt(text: string, pos: number): number {
   return nl === -1 ? text.length : nl;
 }
 
+/** Start of the line holding `pos`, never before `floor` (lastIndexOf would scan past it). */
+function lineStartAt(text: string, pos: number, floor: number): number {
+  let i = pos;
+  while (i > floor && text[i - 1] !== "\n") i -= 1;
+  return i;
+}
+
 /** End of the key material that follows an unterminated BEGIN marker ending at `pos`. */
 function unterminatedBodyEnd(text: string, pos: number): number {
-  // Material on the BEGIN line itself: a key pasted with escaped newlines inside a string.
-  let end = lineEndAt(text, pos);
-  const quote = text.slice(pos, end).search(/["']/);
-  if (quote !== -1) return pos + quote;
+  // Material on the BEGIN line itself: a key pasted with escaped newlines inside a string
+  // ends at the closing quote. A plain loop, because slicing to the line end for every
+  // marker would be quadratic on a long line of markers.
+  let end = pos;
+  while (end < text.length && text[end] !== "\n") {
+    if (text[end] === '"' || text[end] === "'") return end;
+    end += 1;
+  }
   while (end < text.length) {
     const next = lineEndAt(text, end + 1);
     const line = text.slice(end + 1, next);
@@ -97,7 +108,7 @@ function unterminatedBodyEnd(text: string, pos: number): number {
  * none. Never looks back past `floor`, so successive END markers cost linear time in total.
  */
 function orphanBodyStart(text: string, pos: number, floor: number): number {
-  const lineStart = Math.max(floor, text.lastIndexOf("\n", pos - 1) + 1);
+  const lineStart = lineStartAt(text, pos, floor);
   const before = text.slice(lineStart, pos);
   const quote = Math.max(before.lastIndexOf('"'), before.lastIndexOf("'"));
   const inline = before.slice(quote + 1);
@@ -108,7 +119,7 @@ function orphanBodyStart(text: string, pos: number, floor: number): number {
   let material = 0;
   let cursor = lineStart;
   while (cursor > floor) {
-    const prevStart = Math.max(floor, text.lastIndexOf("\n", cursor - 2) + 1);
+    const prevStart = lineStartAt(text, cursor - 1, floor);
     const line = text.slice(prevStart, cursor - 1);
     if (line.trim() === "" || !PEM_BODY_LINE.test(line)) break;
     material += line.trim().length;
@@ -143,14 +154,18 @@ const privateKeyRule: ScrubRule = {
     out += text.slice(copied);
 
     // END markers left over belong to keys whose BEGIN was cut off the top of the output.
+    // A body never spans an earlier END marker (its dashes are not base64), so the look-back
+    // floor advances past every marker seen, redacted or not: linear in total.
     let result = "";
     let done = 0;
+    let floor = 0;
     PEM_END.lastIndex = 0;
     for (let end = PEM_END.exec(out); end !== null; end = PEM_END.exec(out)) {
-      const start = orphanBodyStart(out, end.index, done);
+      const start = orphanBodyStart(out, end.index, floor);
+      floor = end.index + end[0].length;
       if (start === -1) continue;
       result += out.slice(done, start) + redact("private-key");
-      done = end.index + end[0].length;
+      done = floor;
     }
     return result + out.slice(done);
   },
@@ -357,10 +372,10 @@ function readValue(text: string, pos: number, mode: ValueMode): Span | null {
   }
   if (c === "\\" && text[pos + 1] === '"') {
     // A JSON document embedded in a JSON string: the value is delimited by \" on both sides.
-    const close = text.indexOf('\\"', pos + 2);
-    const eol = lineEndAt(text, pos);
-    const end = close === -1 || close > eol ? eol : close;
-    return { start: pos + 2, end, next: end };
+    // One loop for both stops; separate indexOf calls would rescan to the end of the text.
+    let j = pos + 2;
+    while (j < text.length && text[j] !== "\n" && text[j] !== "\r" && !(text[j] === "\\" && text[j + 1] === '"')) j += 1;
+    return { start: pos + 2, end: j, next: j };
   }
   const terminators = WORD_TERMINATORS[mode];
   let j = pos;
