@@ -50,6 +50,22 @@ export interface LeaseMemory {
   tasks(): string[];
 }
 
+export interface CommandOutcome {
+  exitCode: number | null;
+  durationMs: number;
+  /** The end of the combined output (the caller keeps only a tail). */
+  output: string;
+  outputSha256: string;
+  outputBytes: number;
+}
+
+/** Runs a command for evidence; the runtime streams its output to the user as it runs. */
+export interface CommandRunner {
+  run(command: string | string[], options: { cwd: string }): Promise<CommandOutcome>;
+  /** Tells the user what is about to run (verify prints each command first). */
+  announce(line: string): void;
+}
+
 /** Everything a use case needs from outside: the store, the clock and who is acting. */
 export interface AppContext {
   store: DocStore;
@@ -61,6 +77,7 @@ export interface AppContext {
   session: Session;
   workspace?: Workspace;
   leases?: LeaseMemory;
+  runner?: CommandRunner;
   /** Default project name for init (the repository's directory name). */
   defaultProjectName?: string;
 }

@@ -6,6 +6,8 @@ import { claimTask } from "./claim.js";
 import { getConfig, setConfig } from "./config.js";
 import { runDoctor } from "./doctor.js";
 import { heartbeat, release } from "./lease-ops.js";
+import { addEvidence, listEvidence } from "./evidence.js";
+import { runAndRecord, verifyTask } from "./run.js";
 import { taskPacket } from "./packet.js";
 import { initProject } from "./init.js";
 import { auditLog } from "./log.js";
@@ -45,6 +47,10 @@ export const useCases = {
   packet: taskPacket,
   getConfig,
   setConfig,
+  addEvidence,
+  listEvidence,
+  run: runAndRecord,
+  verify: verifyTask,
 };
 
 export type UseCases = typeof useCases;

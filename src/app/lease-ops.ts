@@ -11,16 +11,21 @@ import { readPlan } from "./state/plan.js";
 import { getTask, resolveTaskId } from "./state/tasks.js";
 
 /**
- * The claim a command acts on when no task is named: the one this worktree remembers,
- * else the only live claim this actor holds.
+ * The claims this actor holds that belong to this worktree (remembered from `claim` here,
+ * or claimed for this worktree's path); failing that, all of this actor's live claims.
  */
-export function myTask(ctx: AppContext, snap: Snapshot, explicit: string | undefined): string {
-  if (explicit) return resolveTaskId(snap, explicit);
+export function myLiveClaims(ctx: AppContext, snap: Snapshot): ClaimDoc[] {
   const clock = leaseClock(ctx, readPlan(snap));
   const mine = allClaims(snap).filter((c) => c.holder.actor === ctx.actor.name && isLive(c, clock));
-  const remembered = ctx.leases?.tasks() ?? [];
-  const here = mine.filter((c) => remembered.includes(c.task));
-  const pick = here.length === 1 ? here : mine;
+  const remembered = new Set(ctx.leases?.tasks() ?? []);
+  const here = mine.filter((c) => remembered.has(c.task) || (ctx.session.worktree !== null && (c.worktree ?? c.holder.worktree) === ctx.session.worktree));
+  return here.length > 0 ? here : mine;
+}
+
+/** The task a command acts on when none is named: the caller's single live claim. */
+export function myTask(ctx: AppContext, snap: Snapshot, explicit: string | undefined): string {
+  if (explicit) return resolveTaskId(snap, explicit);
+  const pick = myLiveClaims(ctx, snap);
   if (pick.length === 1) return (pick[0] as ClaimDoc).task;
   if (pick.length === 0) throw new NotFoundError("NOT_FOUND", `${ctx.actor.name} holds no live claim`, { hint: "Name the task, or claim one: planref next, then planref claim <task>." });
   throw new UsageError(`${ctx.actor.name} holds ${pick.length} live claims; name the task`, { data: { tasks: pick.map((c) => c.task) } });

@@ -10,6 +10,7 @@ import { specPath, specSourcePath, taskPath } from "./state/documents.js";
 import { readPlan } from "./state/plan.js";
 import { allTasks, getSpec, hasWorkRecorded } from "./state/tasks.js";
 import type { Issue } from "../errors.js";
+import { pathIssue } from "../store/documents.js";
 
 export interface SpecImportInput {
   /** As given by the user; names the spec and every issue. */
@@ -44,6 +45,9 @@ export async function importSpec(ctx: AppContext, input: SpecImportInput): Promi
     );
   }
   const specId = input.specId ?? slugify(input.file.split("/").pop() ?? input.file);
+  if (pathIssue(specId) || specId.includes(".")) {
+    throw new ValidationError(`spec id "${specId}" is not allowed`, [{ message: "spec ids use letters, digits, '_' and '-'", pointer: "/id" }], { hint: "Pass --id with letters, digits, '-' and '_' only." });
+  }
   const sourceHash = sha256(input.text);
   let plan: ImportPlan | null = null;
   const res = await ctx.store.transact((snap) => {

@@ -19,4 +19,8 @@ export interface CommandOutput {
   text: string;
   /** Printed to stderr in both modes. */
   warnings?: string[];
+  /** Print `text` byte for byte (no newline added): stored sources, packets. */
+  raw?: boolean;
+  /** Overrides the exit code of a successful command (run passes its command's through). */
+  exitCode?: number;
 }

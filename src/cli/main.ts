@@ -19,14 +19,17 @@ export function processIo(): CliIo {
 /** Runs one planref command line; the single place where results and errors become output and an exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   // Known before parsing, so that even a usage error comes out as the JSON envelope.
-  const json = argv.includes("--json");
+  const json = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length).includes("--json");
+  let exitCode = 0;
   const program = buildProgram(VERSION, async (load, args, opts, command) => {
     const g = program.opts() as { C?: string; actor?: string };
     const local = opts as { C?: string; actor?: string };
     const actor = ACTOR_FILTER_COMMANDS.has(command.name()) ? g.actor : (local.actor ?? g.actor);
     const globals: GlobalOptions = { json, cwd: resolve(io.cwd, local.C ?? g.C ?? "."), ...(actor ? { actor } : {}) };
     const handler = await load();
-    renderSuccess(io, json, await handler(globals, io, args, opts));
+    const out = await handler(globals, io, args, opts);
+    renderSuccess(io, json, out);
+    exitCode = out.exitCode ?? 0;
   }, { out: io.stdout, err: io.stderr });
   if (argv.length === 0) {
     io.stdout(program.helpInformation());
@@ -34,7 +37,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     await program.parseAsync(argv, { from: "user" });
-    return 0;
+    return exitCode;
   } catch (e) {
     let err: PlanrefError;
     if (e instanceof CommanderError) {

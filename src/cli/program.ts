@@ -178,6 +178,23 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .option("--epoch <n>", "the epoch you hold", parseCount)
     .action(action(() => claims().then((m) => m.releaseCmd)));
 
+  const evidence = () => import("./commands/evidence.js");
+  cmd("run", "run a command and record it as evidence on your claim (exit code passed through)")
+    .argument("<command...>", "the command; one argument runs through the shell, several run directly")
+    .option("--task <task>", "the task to record against (default: your only live claim in this worktree)")
+    .option("--label <text>", "the required-evidence item this run is meant to satisfy")
+    .option("--epoch <n>", "the epoch you hold", parseCount)
+    .passThroughOptions()
+    .action(action(() => evidence().then((m) => m.runCmd)));
+  cmd("verify", "run the task's reviewed verification commands in the claim's worktree and record each")
+    .argument("[task]", "task id, PRD id or unambiguous prefix (default: your only live claim)")
+    .option("--epoch <n>", "the epoch you hold", parseCount)
+    .action(action(() => evidence().then((m) => m.verifyCmd)));
+  const ev = group("evidence", "evidence records: what actually ran and changed");
+  leaf(ev, "list", "evidence recorded for a task, oldest first")
+    .argument("<task>", "task id, PRD id or unambiguous prefix")
+    .action(action(() => evidence().then((m) => m.listCmd)));
+
   cmd("packet", "the work packet of a task: everything an agent needs, within a size budget")
     .argument("<task>", "task id, PRD id or unambiguous prefix")
     .option("--format <format>", "md for agents, json for programs", parseChoice(["md", "json"]), "md")

@@ -4,6 +4,7 @@ import type { CliIo, CommandOutput } from "./io.js";
 export function renderSuccess(io: CliIo, json: boolean, out: CommandOutput): void {
   for (const w of out.warnings ?? []) io.stderr(`planref: warning: ${w}\n`);
   if (json) io.stdout(`${JSON.stringify({ ok: true, data: out.data })}\n`);
+  else if (out.raw) io.stdout(out.text);
   else if (out.text) io.stdout(out.text.endsWith("\n") ? out.text : `${out.text}\n`);
 }
 

@@ -10,11 +10,14 @@ import { GitHealth } from "../store/git/health.js";
 import { currentBranch, GitWorkspace } from "../store/git/workspace.js";
 import { GitStore } from "../store/git-store.js";
 import { type ActorInput, resolveActor } from "./identity.js";
+import { processRunner } from "./command-runner.js";
 import { fileLeaseMemory } from "./lease-memory.js";
 
 export const STATE_REF = "refs/plan/state";
 
 export interface OpenProjectOptions extends ActorInput {
+  /** Runs commands for `run` and `verify`; the CLI passes one that streams to the terminal. */
+  runner?: AppContext["runner"];
   /** Directory to start discovery from; defaults to process.cwd(). */
   cwd?: string;
   env?: NodeJS.ProcessEnv;
@@ -64,6 +67,7 @@ export function openProject(options: OpenProjectOptions = {}): Project {
     },
     workspace: new GitWorkspace(location, env),
     leases: fileLeaseMemory(location.gitDir),
+    runner: options.runner ?? processRunner({ env, stdout: () => {}, stderr: () => {}, announce: () => {} }),
     defaultProjectName: basename(top.replace(/\/\.git$/, "")).replace(/\.git$/, "") || "project",
   };
   const bound = Object.fromEntries(

@@ -128,3 +128,28 @@ export interface ClaimDoc {
   ended?: ClaimEnding;
   attempts: ClaimAttempt[];
 }
+
+export interface EvidenceDoc {
+  id: string;
+  task: string;
+  epoch: number | null;
+  kind: "command" | "edit";
+  capturedBy: "planref" | "hook" | "agent";
+  source?: { agent?: string; event?: string; tool?: string; session?: string };
+  actor: string;
+  command?: string;
+  verification?: boolean;
+  label?: string;
+  exitCode?: number | null;
+  durationMs?: number;
+  outputTail?: string;
+  outputSha256?: string;
+  outputBytes?: number;
+  redactions?: number;
+  files?: string[];
+  cwd: string;
+  head: string | null;
+  filesChanged: string[];
+  startedAt: string;
+  finishedAt: string;
+}

@@ -32,7 +32,7 @@ export interface EngineParts {
   random?: () => number;
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 40;
+export const DEFAULT_MAX_ATTEMPTS = 100;
 
 /**
  * The store's transaction engine, independent of where objects and refs live: read tip,

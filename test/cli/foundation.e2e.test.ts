@@ -20,7 +20,10 @@ describe("planref init / status / log / doctor", () => {
     expect(again.json).toMatchObject({ ok: true, data: { created: false, commit: first.json?.data.commit } });
 
     const status = await planref(["status", "--json"], { cwd, env });
-    expect(status.json).toEqual({ ok: true, data: { project: "shop", formatVersion: 1, ref: "refs/plan/state", tip: first.json?.data.commit, documents: 1, collections: { "plan.yaml": 1 } } });
+    expect(status.json).toEqual({
+      ok: true,
+      data: { project: "shop", formatVersion: 1, ref: "refs/plan/state", tip: first.json?.data.commit, documents: 1, specs: [], tasks: { total: 0, byStatus: {} }, claims: [], ready: [] },
+    });
 
     const log = await planref(["log", "--json"], { cwd, env });
     expect(log.json?.data.entries).toHaveLength(1);

@@ -41,6 +41,32 @@ const sharded = (collection: string) => {
 export const TASKS = "tasks";
 export const SPECS = "specs";
 export const CLAIMS = "claims";
+export const EVIDENCE = "evidence";
+
+/** Append-only records of a task live in one directory per task: evidence/<shard>/<task>/<id>.yaml. */
+export function recordDir(collection: string, taskId: string): string {
+  return `${collection}/${shardOf(taskId)}/${taskId}`;
+}
+
+export function evidencePath(taskId: string, id: string): string {
+  return `${recordDir(EVIDENCE, taskId)}/${id}.yaml`;
+}
+
+const perTask = (collection: string) => {
+  const re = new RegExp(`^${collection}/([0-9a-f]{2})/([^/]+)/[^/]+\\.yaml$`);
+  return (path: string) => {
+    const m = re.exec(path);
+    return m !== null && shardOf(m[2] as string) === m[1];
+  };
+};
+
+/** A record must sit in its task's directory and be named by its id. */
+function recordAtPath(value: unknown, path: string, collection: string): Issue[] {
+  const v = value as { id?: unknown; task?: unknown } | null;
+  if (typeof v?.id !== "string" || typeof v.task !== "string") return [];
+  const want = `${recordDir(collection, v.task)}/${v.id}.yaml`;
+  return want === path ? [] : [{ pointer: "/id", message: `record belongs at ${want}, not ${path}` }];
+}
 
 export function claimPath(taskId: string): string {
   return shardedPath(CLAIMS, taskId);
@@ -66,6 +92,7 @@ export const DOCUMENT_KINDS: DocumentKind[] = [
     matches: sharded(CLAIMS),
     validate: (v, path) => validateWith(validators.claim, v).concat(idAtPath({ id: (v as { task?: unknown } | null)?.task }, path, claimPath)),
   },
+  { name: "evidence", format: "yaml", matches: perTask(EVIDENCE), validate: (v, path) => validateWith(validators.evidence, v).concat(recordAtPath(v, path, EVIDENCE)) },
   { name: "spec", format: "yaml", matches: (p) => SPEC_RE.test(p), validate: (v, path) => validateWith(validators.spec, v).concat(idAtPath(v, path, specPath)) },
   // The exact PRD text a spec was imported from, so auditors see what was approved.
   { name: "spec-source", format: "text", matches: (p) => SPEC_SOURCE_RE.test(p), validate: () => [], maxBytes: 4 * 1024 * 1024 },

@@ -44,5 +44,5 @@ export const packetCmd: Handler = (globals, io, args, opts) =>
   withProject(globals, io, async (p) => {
     const r = await p.packet({ task: String(args[0]), ...(typeof opts.maxBytes === "number" ? { maxBytes: opts.maxBytes } : {}) });
     // Pipe-clean: the markdown alone on stdout, or the packet itself as JSON.
-    return opts.format === "json" ? { data: r.packet, text: JSON.stringify(r.packet, null, 2) } : { data: r, text: r.markdown };
+    return opts.format === "json" ? { data: r.packet, text: JSON.stringify(r.packet, null, 2) } : { data: r, text: r.markdown, raw: true };
   });

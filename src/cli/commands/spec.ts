@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, isAbsolute, relative, resolve } from "node:path";
 import type { SpecImportResult } from "../../app/spec-import.js";
 import type { SpecVerdict } from "../../schema/types.js";
 import { NotFoundError, UsageError } from "../../errors.js";
@@ -22,7 +22,11 @@ export const importCmd: Handler = (globals, io, args, opts) => {
     throw new NotFoundError("NOT_FOUND", `cannot read ${file}: ${(e as Error).message}`, { hint: "Pass the path of a markdown PRD.", data: { file } });
   }
   return withProject(globals, io, async (p) => {
-    const r = await p.importSpec({ file, text, dryRun: opts.dryRun === true, ...(typeof opts.id === "string" ? { specId: opts.id } : {}) });
+    // Recorded relative to the repository, so imports from any directory or machine agree.
+    const top = p.location.workTree;
+    const rel = top ? relative(top, path) : "";
+    const recorded = top && rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : basename(path);
+    const r = await p.importSpec({ file: recorded, text, dryRun: opts.dryRun === true, ...(typeof opts.id === "string" ? { specId: opts.id } : {}) });
     return { data: importData(r), text: renderImport(r), warnings: r.warnings.map(formatIssue) };
   });
 };
@@ -37,7 +41,7 @@ function importData(r: SpecImportResult) {
     specStatus: r.plan.specStatus,
     tasks: {
       added: t.added.map((x) => x.id),
-      changed: t.changed.map((c) => ({ id: c.after.id, fields: c.fields, ...(c.statusChange ? { statusChange: c.statusChange } : {}) })),
+      changed: t.changed.map((c) => ({ id: c.after.id, fields: c.fields, ...(c.statusChange ? { statusChange: c.statusChange } : {}), ...(c.needsReview ? { needsReview: true } : {}) })),
       removed: t.removed.map((x) => ({ id: x.task.id, action: x.action })),
       unchanged: [...t.unchanged, ...t.moved].map((x) => x.id).sort(),
     },
@@ -51,7 +55,10 @@ function renderImport(r: SpecImportResult): string {
   const s = r.plan.specStatus;
   const lines = [`spec ${r.specId}: ${r.plan.specChange}${s.from && s.from !== s.to ? `, ${s.from} -> ${s.to} (content changed: needs review again)` : `, ${s.to}`}`];
   for (const x of t.added) lines.push(`  + ${x.localId}  ${x.title}`);
-  for (const c of t.changed) lines.push(`  ~ ${c.after.localId}  ${c.after.title}  (${c.fields.join(", ")})${c.statusChange ? `  ${c.statusChange.from} -> ${c.statusChange.to}` : ""}`);
+  for (const c of t.changed) {
+    const note = c.statusChange ? `  ${c.statusChange.from} -> ${c.statusChange.to}` : c.needsReview ? `  (${c.after.status}: content changed under way; needs a new readiness review)` : "";
+    lines.push(`  ~ ${c.after.localId}  ${c.after.title}  (${c.fields.join(", ")})${note}`);
+  }
   for (const x of t.removed) lines.push(`  - ${x.task.localId}  ${x.task.title}  (${x.action === "tombstone" ? "kept as a cancelled tombstone: it has work recorded" : "deleted"})`);
   const same = t.unchanged.length + t.moved.length;
   if (same > 0) lines.push(`  = ${same} unchanged`);
@@ -73,7 +80,7 @@ export const showCmd: Handler = (globals, io, args, opts) =>
   withProject(globals, io, async (p) => {
     if (opts.source === true) {
       const source = await p.specSource(String(args[0]));
-      return { data: { source }, text: source };
+      return { data: { source }, text: source, raw: true };
     }
     const { spec, tasks } = await p.showSpec(String(args[0]));
     const lines = [

@@ -7,8 +7,8 @@
  * Both globs are finite automata (over segments, and within a segment over characters), and
  * two automata accept a common word exactly when their product reaches its accepting state.
  * The product is explored by dynamic programming over pairs of positions, so the cost is
- * polynomial — O(|x|·|y|) segment pairs, each O(|segment x|·|segment y|) — and inputs such as
- * `** /** /** /a` (spaces added) cannot blow up the way backtracking would.
+ * polynomial — O(|x|·|y|) segment pairs, each O(|segment x|·|segment y|) — and stacked
+ * globstars or star-heavy segments cannot blow up the way a backtracking matcher would.
  */
 import { ANY_CHAR, intersects, isEmptySet } from "./charset.js";
 import { compileGlob } from "./parse.js";

@@ -4,9 +4,9 @@
  * Dialect, chosen to read like .gitignore / minimatch while staying decidable:
  * - Paths are repository-relative and `/`-separated. A pattern is ALWAYS anchored at the
  *   repository root, even without a slash: `package.json` is the root file only (agents write
- *   it meaning that file), and `*.md` is the Markdown files at the root. Write `** /*.md`
- *   (without the space) for "at any depth". This differs from .gitignore on purpose: a claim
- *   scope that silently spreads over the whole tree would refuse unrelated claims.
+ *   it meaning that file), and `*.md` is the Markdown files at the root; put a `**` segment
+ *   in front for "at any depth". This differs from .gitignore on purpose: a claim scope that
+ *   silently spread over the whole tree would refuse unrelated claims.
  * - `*` is any run of characters within one segment, `?` one character, `[abc]` `[a-z]`
  *   `[!x]` `[^x]` `[[:alpha:]]` one character of a class; none of them matches `/`.
  *   Dot-files are not special: `*` matches `.env`, so scopes never miss hidden files.
@@ -241,7 +241,7 @@ function checkRaw(glob: string): void {
   if (glob.length > MAX_GLOB_LENGTH) {
     throw new GlobSyntaxError(`the glob is longer than ${MAX_GLOB_LENGTH} characters`, "Split it into several shorter globs.");
   }
-  // eslint-disable-next-line no-control-regex
+   
   const control = /[\u0000-\u001f\u007f]/.exec(glob);
   if (control !== null) {
     const code = (control[0].codePointAt(0) as number).toString(16).padStart(4, "0");

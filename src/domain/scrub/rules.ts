@@ -10,9 +10,10 @@
  * would make evidence useless while guessing wrong either way.
  *
  * Every regex here is built to run in linear time on a backtracking engine: each match starts
- * after a lookbehind boundary or a fixed literal, quantifiers are bounded, and adjacent
- * quantified parts use disjoint character classes so no input can make them trade characters.
- * Values of assignments are read by hand, not by regex, for the same reason.
+ * after a lookbehind boundary or a fixed literal, adjacent quantified parts use disjoint
+ * character classes so no input can make them trade characters, and where they cannot be
+ * disjoint the quantifiers are bounded. Values of assignments, PEM bodies and line ends are
+ * found by hand-written scans that never revisit text, for the same reason.
  */
 
 export const REDACTION_PREFIX = "[REDACTED:";
@@ -133,23 +134,26 @@ function orphanBodyStart(text: string, pos: number, floor: number): number {
 const privateKeyRule: ScrubRule = {
   names: ["private-key"],
   apply: (text, redact) => {
+    // Fresh copies: a global regex carries lastIndex, which must not leak between calls.
+    const beginRe = new RegExp(PEM_BEGIN);
+    const endRe = new RegExp(PEM_END);
     let out = "";
     let copied = 0;
     let endSearchFailed = false;
-    PEM_BEGIN.lastIndex = 0;
-    for (let begin = PEM_BEGIN.exec(text); begin !== null; begin = PEM_BEGIN.exec(text)) {
+    beginRe.lastIndex = 0;
+    for (let begin = beginRe.exec(text); begin !== null; begin = beginRe.exec(text)) {
       const bodyStart = begin.index + begin[0].length;
       let stop = -1;
       if (!endSearchFailed) {
-        PEM_END.lastIndex = bodyStart;
-        const end = PEM_END.exec(text);
+        endRe.lastIndex = bodyStart;
+        const end = endRe.exec(text);
         if (end === null) endSearchFailed = true;
         else stop = end.index + end[0].length;
       }
       if (stop === -1) stop = unterminatedBodyEnd(text, bodyStart);
       out += text.slice(copied, begin.index) + redact("private-key");
       copied = stop;
-      PEM_BEGIN.lastIndex = stop;
+      beginRe.lastIndex = stop;
     }
     out += text.slice(copied);
 
@@ -159,8 +163,8 @@ const privateKeyRule: ScrubRule = {
     let result = "";
     let done = 0;
     let floor = 0;
-    PEM_END.lastIndex = 0;
-    for (let end = PEM_END.exec(out); end !== null; end = PEM_END.exec(out)) {
+    endRe.lastIndex = 0;
+    for (let end = endRe.exec(out); end !== null; end = endRe.exec(out)) {
       const start = orphanBodyStart(out, end.index, floor);
       floor = end.index + end[0].length;
       if (start === -1) continue;
@@ -315,6 +319,9 @@ const NOT_A_SECRET: readonly RegExp[] = [
   /^[=>]/, // ==, => (code, not an assignment)
   /^[A-Za-z_$][\w$]{0,64}(?:\.[\w$]{1,64}){0,8}\(/, // a call expression
   /^(?:process\.env|os\.environ|ENV\[)/,
+  // A type annotation in code shown by a compiler or a diff: `password: string;`, `token: str`.
+  /^(?:string|number|boolean|bigint|any|unknown|object|never|str|int|bytes|bool|String|SecretStr)(?![A-Za-z0-9_])/,
+  /^(?:Optional\[|Option<)/,
 ];
 
 /** Words that follow `--password` in prose and help text rather than a password. */
@@ -416,8 +423,8 @@ const ASSIGNMENT_FORMS: readonly AssignmentForm[] = [
 ];
 
 function applyAssignmentForm(text: string, form: AssignmentForm, redact: Redact): string {
-  const { pattern } = form;
-  pattern.lastIndex = 0;
+  // A fresh copy: the global regex's lastIndex is driven by hand below.
+  const pattern = new RegExp(form.pattern);
   let out = "";
   let copied = 0;
   for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {

@@ -17,18 +17,31 @@ export interface ScrubResult {
 }
 
 /**
- * Replaces secrets in `text` with `[REDACTED:<rule>]`. Idempotent: markers are never matched
- * again, so scrubbing scrubbed text changes nothing and reports no redactions. Runs in time
- * linear in the input. See rules.ts for what counts as a secret.
+ * A redaction can complete a match that its neighbour did not make on its own (a token
+ * followed by junk is no token until the junk, itself a secret, becomes a marker), so the
+ * rules run to a fixpoint. Every pass that changes anything replaces text that is not a
+ * marker by a marker, so passes run out quickly; two is the norm, clean text takes one.
+ */
+const MAX_PASSES = 8;
+
+/**
+ * Replaces secrets in `text` with `[REDACTED:<rule>]`, leaving every other byte as it was.
+ * Idempotent: the result is a fixpoint of the rules, so scrubbing it again changes nothing
+ * and reports no redactions. Linear time in the input. See rules.ts for what counts as a secret.
  */
 export function scrubSecrets(text: string): ScrubResult {
   const counts = new Map<string, number>();
+  let changed = true;
   const redact = (rule: string): string => {
     counts.set(rule, (counts.get(rule) ?? 0) + 1);
+    changed = true;
     return redactionMarker(rule);
   };
   let current = text;
-  for (const rule of SCRUB_RULES) current = rule.apply(current, redact);
+  for (let pass = 0; pass < MAX_PASSES && changed; pass++) {
+    changed = false;
+    for (const rule of SCRUB_RULES) current = rule.apply(current, redact);
+  }
   const redactions: Redaction[] = [];
   for (const rule of SCRUB_RULE_NAMES) {
     const count = counts.get(rule);

@@ -1,6 +1,7 @@
 import type { SpecDoc, SpecStatus, TaskDoc } from "../../schema/types.js";
 import type { ParsedPrd, PrdTask } from "../prd/index.js";
 import { type ContentField, changedFields, contentText } from "../task/content.js";
+import { stableStringify } from "../canonical.js";
 import { taskIdFor } from "./ids.js";
 
 export interface ImportInput {
@@ -25,6 +26,8 @@ export interface TaskChange {
   fields: ContentField[];
   /** Set when the change sends the task back to draft for a new readiness review. */
   statusChange?: { from: string; to: string };
+  /** Work is under way on content its readiness review did not see. */
+  needsReview?: boolean;
 }
 
 export interface TaskRemoval {
@@ -50,6 +53,11 @@ export interface ImportPlan {
 }
 
 const REVIEWABLE = new Set(["draft", "ready"]);
+const REMOVED_FROM_PRD = "removed from the PRD";
+
+function isRemovalTombstone(t: TaskDoc): boolean {
+  return t.cancelled?.reason.startsWith(REMOVED_FROM_PRD) ?? false;
+}
 
 /**
  * Plan an import like `terraform plan`: what the PRD adds, changes and removes against the
@@ -71,7 +79,12 @@ export function planImport(input: ImportInput): ImportPlan {
       continue;
     }
     const fields = changedFields(before, next);
-    const revived = before.status === "cancelled";
+    // Only tombstones left by an earlier removal from the PRD come back; a person's cancel stands.
+    const revived = before.status === "cancelled" && isRemovalTombstone(before);
+    if (before.status === "cancelled" && !revived) {
+      tasks.unchanged.push(before);
+      continue;
+    }
     if (fields.length === 0 && !revived) {
       if (before.source?.line !== next.source?.line || before.source?.file !== next.source?.file) tasks.moved.push({ ...before, source: next.source as NonNullable<TaskDoc["source"]>, updatedAt: now });
       else tasks.unchanged.push(before);
@@ -89,15 +102,17 @@ export function planImport(input: ImportInput): ImportPlan {
       delete after.readiness;
       statusChange = { from: before.status, to: "draft" };
     }
-    tasks.changed.push({ before, after, fields, ...(statusChange ? { statusChange } : {}) });
+    const needsReview = !statusChange && !REVIEWABLE.has(before.status) && before.readiness !== undefined;
+    tasks.changed.push({ before, after, fields, ...(statusChange ? { statusChange } : {}), ...(needsReview ? { needsReview } : {}) });
   }
   for (const before of input.existingTasks) {
-    if (wantedIds.has(before.id) || before.status === "cancelled") continue;
+    // Tasks added by hand (no PRD source) are not the PRD's to remove.
+    if (wantedIds.has(before.id) || before.status === "cancelled" || !before.source) continue;
     if (input.retained(before.id) || !REVIEWABLE.has(before.status)) {
       tasks.removed.push({
         task: before,
         action: "tombstone",
-        after: { ...before, status: "cancelled", cancelled: { reason: `removed from the PRD ${input.sourceFile}`, by: actor, at: now }, updatedAt: now },
+        after: { ...before, status: "cancelled", cancelled: { reason: `${REMOVED_FROM_PRD} ${input.sourceFile}`, by: actor, at: now }, updatedAt: now },
       });
     } else {
       tasks.removed.push({ task: before, action: "delete" });
@@ -132,8 +147,8 @@ export function planImport(input: ImportInput): ImportPlan {
     updatedAt: contentChanged ? now : (prevSpec?.updatedAt ?? now),
   };
 
-  const prevFeatures = new Map((prevSpec?.features ?? []).map((f) => [f.id, JSON.stringify(f)]));
-  const nextFeatures = new Map(spec.features.map((f) => [f.id, JSON.stringify(f)]));
+  const prevFeatures = new Map((prevSpec?.features ?? []).map((f) => [f.id, stableStringify(f)]));
+  const nextFeatures = new Map(spec.features.map((f) => [f.id, stableStringify(f)]));
   const features = {
     added: [...nextFeatures.keys()].filter((id) => !prevFeatures.has(id)),
     changed: [...nextFeatures].filter(([id, f]) => prevFeatures.has(id) && prevFeatures.get(id) !== f).map(([id]) => id),
@@ -142,7 +157,7 @@ export function planImport(input: ImportInput): ImportPlan {
 
   return {
     spec,
-    specChange: !prevSpec ? "added" : contentChanged || JSON.stringify(prevSpec) !== JSON.stringify(spec) ? "changed" : "unchanged",
+    specChange: !prevSpec ? "added" : contentChanged || stableStringify(prevSpec) !== stableStringify(spec) ? "changed" : "unchanged",
     specStatus: { from: fromStatus, to: toStatus },
     tasks,
     features,

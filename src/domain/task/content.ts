@@ -1,4 +1,5 @@
 import type { TaskDoc } from "../../schema/types.js";
+import { stableStringify } from "../canonical.js";
 
 /** The fields a review approves; a change to any of them needs a new review. */
 export const CONTENT_FIELDS = [
@@ -25,5 +26,5 @@ export function contentText(task: TaskContent): string {
 }
 
 export function changedFields(a: TaskContent, b: TaskContent): ContentField[] {
-  return CONTENT_FIELDS.filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f]));
+  return CONTENT_FIELDS.filter((f) => stableStringify(a[f]) !== stableStringify(b[f]));
 }

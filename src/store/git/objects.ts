@@ -33,9 +33,18 @@ export function writeLooseObject(objectsDir: string, type: ObjectType, content: 
   const dir = join(objectsDir, oid.slice(0, 2));
   const final = join(dir, oid.slice(2));
   const data = deflateSync(Buffer.concat([objectHeader(type, content.length), content]), { level: 1 });
-  mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `tmp_obj_${process.pid}_${randomBytes(6).toString("hex")}`);
-  writeFileSync(tmp, data, { mode: 0o444 });
+  // A concurrent `git gc` (prune-packed) removes empty object directories at any moment;
+  // like git's own writer, re-create the directory and try again.
+  for (let attempt = 0; ; attempt++) {
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(tmp, data, { mode: 0o444, flag: "wx" });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= 20) throw e;
+    }
+  }
   try {
     linkSync(tmp, final);
   } catch (e) {

@@ -72,6 +72,10 @@ export async function compareAndSwapRef(
   const lockPath = `${refPath}.lock`;
   const timeout = options.lockTimeoutMs ?? 5_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // Losing is decided without the lock when the ref has already moved on: object ids never
+  // repeat, so a ref that differs from `expected` now cannot match it later.
+  const seen = readRef(commonDir, ref);
+  if (seen !== expected) return { ok: false, actual: seen };
   const started = Date.now();
   let fd: number | null = null;
   for (let attempt = 0; fd === null; attempt++) {

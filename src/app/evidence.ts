@@ -1,0 +1,105 @@
+import { parseDuration } from "../domain/claims/duration.js";
+import { recordEvidence as decide } from "../domain/evidence/record.js";
+import { outputTail, scrubCommand } from "../domain/evidence/output.js";
+import type { EvidenceDoc, TaskDoc } from "../schema/types.js";
+import type { Snapshot } from "../store/types.js";
+import { commitInfo } from "./commit.js";
+import type { AppContext, CommandOutcome } from "./context.js";
+import { fenceEpoch, myLiveClaims } from "./lease-ops.js";
+import { getClaim, leaseClock } from "./state/claims.js";
+import { claimPath, EVIDENCE, evidencePath, recordDir, taskPath } from "./state/documents.js";
+import { loadSnapshot, readPlan } from "./state/plan.js";
+import { getTask, resolveTaskId } from "./state/tasks.js";
+
+export interface EvidenceInput {
+  task: string;
+  epoch?: number;
+  kind: EvidenceDoc["kind"];
+  capturedBy: EvidenceDoc["capturedBy"];
+  command?: string;
+  outcome?: CommandOutcome;
+  files?: string[];
+  label?: string;
+  source?: EvidenceDoc["source"];
+  cwd: string;
+  startedAt: Date;
+}
+
+/** Sortable by time within a task's directory, unique across machines. */
+export function evidenceId(ctx: AppContext, at: Date): string {
+  return `${at.toISOString().replace(/[-:.]/g, "")}-${ctx.newId()}`;
+}
+
+/** Writes one evidence record under the caller's live claim (one commit). */
+export async function addEvidence(ctx: AppContext, input: EvidenceInput): Promise<{ evidence: EvidenceDoc; commit: string; renewed: boolean }> {
+  const snap0 = await loadSnapshot(ctx);
+  const id0 = resolveTaskId(snap0, input.task);
+  const claim0 = getClaim(snap0, id0);
+  // Git facts are gathered before the transaction: it may run more than once and must not do I/O.
+  const worktree = claim0?.worktree ?? claim0?.holder.worktree ?? input.cwd;
+  const head = ctx.workspace ? await ctx.workspace.head(worktree).catch(() => null) : null;
+  const filesChanged = ctx.workspace && claim0?.baseCommit ? await ctx.workspace.changedFiles(claim0.baseCommit, worktree) : [];
+  const tail = input.outcome ? outputTail(input.outcome.output) : null;
+  const finishedAt = ctx.now();
+  const id = evidenceId(ctx, input.startedAt);
+  const res = await ctx.store.transact((snap) => {
+    const plan = readPlan(snap);
+    const taskId = resolveTaskId(snap, input.task);
+    const epoch = fenceEpoch(ctx, taskId, input.epoch);
+    const r = decide({
+      task: getTask(snap, taskId) as TaskDoc,
+      claim: getClaim(snap, taskId),
+      fence: { actor: ctx.actor.name, ...(epoch !== undefined ? { epoch } : {}) },
+      clock: leaseClock(ctx, plan),
+      heartbeatIntervalSeconds: parseDuration(plan.settings.claims.heartbeatInterval, "heartbeatInterval"),
+      evidence: {
+        id,
+        kind: input.kind,
+        capturedBy: input.capturedBy,
+        ...(input.source ? { source: input.source } : {}),
+        actor: ctx.actor.name,
+        ...(input.command !== undefined ? { command: scrubCommand(input.command) } : {}),
+        ...(input.label ? { label: input.label } : {}),
+        ...(input.outcome
+          ? { exitCode: input.outcome.exitCode, durationMs: Math.round(input.outcome.durationMs), outputTail: tail?.tail ?? "", outputSha256: input.outcome.outputSha256, outputBytes: input.outcome.outputBytes, redactions: tail?.redactions ?? 0 }
+          : {}),
+        ...(input.files ? { files: input.files } : {}),
+        cwd: input.cwd,
+        head,
+        filesChanged,
+        startedAt: input.startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+      },
+    });
+    const changes: Array<{ path: string; value: unknown }> = [{ path: evidencePath(taskId, id), value: r.evidence }];
+    if (r.renewed) changes.push({ path: claimPath(taskId), value: r.claim });
+    if (r.task.status !== (getTask(snap, taskId) as TaskDoc).status) changes.push({ path: taskPath(taskId), value: r.task });
+    const what = input.kind === "edit" ? `edit ${(input.files ?? []).join(", ")}` : `${input.command} -> ${input.outcome?.exitCode ?? "?"}`;
+    return {
+      changes,
+      commit: commitInfo(ctx, "evidence", `evidence on ${taskId}: ${what}`.slice(0, 200), { task: taskId, epoch: r.claim.epoch, extra: [["Planref-Captured-By", input.capturedBy]] }),
+      result: r,
+    };
+  });
+  return { evidence: res.result.evidence, commit: res.commit as string, renewed: res.result.renewed };
+}
+
+export function taskEvidence(snap: Snapshot, taskId: string): EvidenceDoc[] {
+  return snap.paths(`${recordDir(EVIDENCE, taskId)}/`).map((p) => snap.get(p) as EvidenceDoc);
+}
+
+export async function listEvidence(ctx: AppContext, input: { task: string }): Promise<{ task: string; evidence: EvidenceDoc[] }> {
+  const snap = await loadSnapshot(ctx);
+  readPlan(snap);
+  const id = resolveTaskId(snap, input.task);
+  return { task: id, evidence: taskEvidence(snap, id) };
+}
+
+/** The task a command is recorded against: the named one, else the caller's single live claim. */
+export async function activeTaskFor(ctx: AppContext, explicit: string | undefined): Promise<string | null> {
+  const snap = await loadSnapshot(ctx);
+  readPlan(snap);
+  if (explicit) return resolveTaskId(snap, explicit);
+  const mine = myLiveClaims(ctx, snap);
+  return mine.length === 1 ? (mine[0] as { task: string }).task : null;
+}
