@@ -8,6 +8,9 @@ import { runDoctor } from "./doctor.js";
 import { heartbeat, release } from "./lease-ops.js";
 import { addEvidence, listEvidence } from "./evidence.js";
 import { runAndRecord, verifyTask } from "./run.js";
+import { applyTask } from "./apply.js";
+import { reviewSubmission } from "./review.js";
+import { submitTask } from "./submit.js";
 import { taskPacket } from "./packet.js";
 import { initProject } from "./init.js";
 import { auditLog } from "./log.js";
@@ -51,6 +54,9 @@ export const useCases = {
   listEvidence,
   run: runAndRecord,
   verify: verifyTask,
+  submit: submitTask,
+  review: reviewSubmission,
+  apply: applyTask,
 };
 
 export type UseCases = typeof useCases;

@@ -4,7 +4,14 @@ import type { TaskDoc } from "../schema/types.js";
 import type { AppContext } from "./context.js";
 import { getClaim, leaseClock } from "./state/claims.js";
 import { loadSnapshot, readPlan } from "./state/plan.js";
+import { latest, taskReviews, taskSubmissions } from "./state/records.js";
 import { allTasks, getSpec, getTask, resolveTaskId } from "./state/tasks.js";
+import { taskEvidence } from "./evidence.js";
+import type { EvidenceDoc } from "../schema/types.js";
+
+function describeEvidence(e: EvidenceDoc): string {
+  return e.kind === "edit" ? `edited ${(e.files ?? []).join(", ")} at ${e.finishedAt}` : `\`${e.command}\` exited ${e.exitCode} at ${e.finishedAt} (${e.capturedBy})`;
+}
 
 export interface PacketResult {
   packet: Packet;
@@ -22,6 +29,7 @@ export async function taskPacket(ctx: AppContext, input: { task: string; maxByte
   const claim = getClaim(snap, id);
   const clock = leaseClock(ctx, plan);
   const tasksById = new Map(allTasks(snap).map((t) => [t.id, t]));
+  const evidence = taskEvidence(snap, id);
   const attemptFiles = new Map<number, string[]>();
   if (ctx.workspace && claim) {
     // Files a crashed or released holder left on its branch, so the next one knows what is half-done.
@@ -35,9 +43,15 @@ export async function taskPacket(ctx: AppContext, input: { task: string; maxByte
     claim,
     claimLive: claim !== undefined && isLive(claim, clock),
     tasksById,
-    delivered: () => undefined,
-    attemptDetail: (epoch) => ({ filesTouched: attemptFiles.get(epoch) ?? [] }),
-    reviewNotes: [],
+    delivered: (depId) => latest(taskSubmissions(snap, depId))?.summary.split("\n")[0],
+    attemptDetail: (epoch) => {
+      const last = evidence.filter((e) => e.epoch === epoch).pop();
+      const files = new Set([...(attemptFiles.get(epoch) ?? []), ...evidence.filter((e) => e.epoch === epoch).flatMap((e) => e.files ?? [])]);
+      return { filesTouched: [...files].sort(), ...(last ? { lastEvidence: describeEvidence(last) } : {}) };
+    },
+    reviewNotes: taskReviews(snap, id)
+      .filter((r) => r.note)
+      .map((r) => ({ by: r.by, at: r.at, verdict: r.verdict, note: r.note as string })),
   });
   const budget = input.maxBytes ?? plan.settings.packet.maxBytes;
   const packet = fitPacket(full, budget);

@@ -195,6 +195,28 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .argument("<task>", "task id, PRD id or unambiguous prefix")
     .action(action(() => evidence().then((m) => m.listCmd)));
 
+  const gate = () => import("./commands/gate.js");
+  cmd("submit", "submit your work: the task goes to review with a cross-check of your report against captured evidence and git")
+    .argument("[task]", "task id, PRD id or unambiguous prefix (default: your only live claim)")
+    .requiredOption("--summary <text>", "what you delivered")
+    .option("--command <cmd>", "a command you ran (repeatable; checked against what hooks and planref saw)", collect)
+    .option("--file <path>", "a file you changed (repeatable; checked against git)", collect)
+    .option("--epoch <n>", "the epoch you hold", parseCount)
+    .action(action(() => gate().then((m) => m.submitCmd)));
+  cmd("review", "review a submitted task: approve, request changes or reject")
+    .argument("<task>", "task id, PRD id or unambiguous prefix")
+    .option("--approve", "accept the submission")
+    .option("--request-changes", "send it back to the holder (the note shows in the next packet)")
+    .option("--reject", "reject: back to draft, claim ended")
+    .option("--note <text>", "a note for the holder")
+    .action(action(() => gate().then((m) => m.reviewCmd)));
+  cmd("apply", "the done gate: an accepted task becomes done only if review and fresh evidence say so")
+    .argument("<task>", "task id, PRD id or unambiguous prefix")
+    .option("--dry-run", "print the gate report; change nothing")
+    .option("--waive <finding>", "waive a judgement-call finding by id (repeatable; needs --reason)", collect)
+    .option("--reason <text>", "why the waivers are acceptable (recorded)")
+    .action(action(() => gate().then((m) => m.applyCmd)));
+
   cmd("packet", "the work packet of a task: everything an agent needs, within a size budget")
     .argument("<task>", "task id, PRD id or unambiguous prefix")
     .option("--format <format>", "md for agents, json for programs", parseChoice(["md", "json"]), "md")

@@ -44,6 +44,7 @@ export interface TaskDoc {
   scoreOverrides?: Partial<Record<ScoreDimension, { value: number; reason: string; actor: string; at: string }>>;
   cancelled?: { reason: string; by: string; at: string };
   source?: { file: string; line: number };
+  completion?: { by: string; at: string; submission: string; review: string; head: string | null; waivers: Array<{ finding: string; reason: string; by: string }> };
   createdAt: string;
   updatedAt: string;
 }
@@ -152,4 +153,49 @@ export interface EvidenceDoc {
   filesChanged: string[];
   startedAt: string;
   finishedAt: string;
+}
+
+export type FindingRule =
+  | "unseen-command"
+  | "verification-not-run"
+  | "verification-failing"
+  | "verification-stale"
+  | "verification-self-reported"
+  | "out-of-scope"
+  | "declared-unchanged"
+  | "review-missing"
+  | "review-not-approved"
+  | "review-by-claimant"
+  | "evidence-missing";
+
+export interface Finding {
+  /** Stable within a task, e.g. "out-of-scope:src/db.ts"; waivers name it. */
+  id: string;
+  rule: FindingRule;
+  message: string;
+}
+
+export interface SubmissionDoc {
+  id: string;
+  task: string;
+  epoch: number;
+  by: string;
+  at: string;
+  summary: string;
+  reported: { commands: string[]; files: string[] };
+  head: string | null;
+  baseCommit: string | null;
+  branch: string | null;
+  changedFiles: string[];
+  findings: Finding[];
+}
+
+export interface ReviewDoc {
+  id: string;
+  task: string;
+  submission: string;
+  by: string;
+  at: string;
+  verdict: "approve" | "reject" | "request-changes";
+  note?: string;
 }

@@ -42,6 +42,8 @@ export const TASKS = "tasks";
 export const SPECS = "specs";
 export const CLAIMS = "claims";
 export const EVIDENCE = "evidence";
+export const SUBMISSIONS = "submissions";
+export const REVIEWS = "reviews";
 
 /** Append-only records of a task live in one directory per task: evidence/<shard>/<task>/<id>.yaml. */
 export function recordDir(collection: string, taskId: string): string {
@@ -50,6 +52,10 @@ export function recordDir(collection: string, taskId: string): string {
 
 export function evidencePath(taskId: string, id: string): string {
   return `${recordDir(EVIDENCE, taskId)}/${id}.yaml`;
+}
+
+export function recordPath(collection: string, taskId: string, id: string): string {
+  return `${recordDir(collection, taskId)}/${id}.yaml`;
 }
 
 const perTask = (collection: string) => {
@@ -93,6 +99,8 @@ export const DOCUMENT_KINDS: DocumentKind[] = [
     validate: (v, path) => validateWith(validators.claim, v).concat(idAtPath({ id: (v as { task?: unknown } | null)?.task }, path, claimPath)),
   },
   { name: "evidence", format: "yaml", matches: perTask(EVIDENCE), validate: (v, path) => validateWith(validators.evidence, v).concat(recordAtPath(v, path, EVIDENCE)) },
+  { name: "submission", format: "yaml", matches: perTask(SUBMISSIONS), validate: (v, path) => validateWith(validators.submission, v).concat(recordAtPath(v, path, SUBMISSIONS)) },
+  { name: "review", format: "yaml", matches: perTask(REVIEWS), validate: (v, path) => validateWith(validators.review, v).concat(recordAtPath(v, path, REVIEWS)) },
   { name: "spec", format: "yaml", matches: (p) => SPEC_RE.test(p), validate: (v, path) => validateWith(validators.spec, v).concat(idAtPath(v, path, specPath)) },
   // The exact PRD text a spec was imported from, so auditors see what was approved.
   { name: "spec-source", format: "text", matches: (p) => SPEC_SOURCE_RE.test(p), validate: () => [], maxBytes: 4 * 1024 * 1024 },
