@@ -23,6 +23,8 @@ export interface EvidenceInput {
   source?: EvidenceDoc["source"];
   cwd: string;
   startedAt: Date;
+  /** Record on behalf of this actor (a hook acts for the holder of the claim in its worktree). */
+  actor?: string;
 }
 
 /** Sortable by time within a task's directory, unique across machines. */
@@ -45,11 +47,12 @@ export async function addEvidence(ctx: AppContext, input: EvidenceInput): Promis
   const res = await ctx.store.transact((snap) => {
     const plan = readPlan(snap);
     const taskId = resolveTaskId(snap, input.task);
-    const epoch = fenceEpoch(ctx, taskId, input.epoch);
+    const epoch = input.actor ? input.epoch : fenceEpoch(ctx, taskId, input.epoch);
+    const actor = input.actor ?? ctx.actor.name;
     const r = decide({
       task: getTask(snap, taskId) as TaskDoc,
       claim: getClaim(snap, taskId),
-      fence: { actor: ctx.actor.name, ...(epoch !== undefined ? { epoch } : {}) },
+      fence: { actor, ...(epoch !== undefined ? { epoch } : {}) },
       clock: leaseClock(ctx, plan),
       heartbeatIntervalSeconds: parseDuration(plan.settings.claims.heartbeatInterval, "heartbeatInterval"),
       evidence: {
@@ -57,7 +60,7 @@ export async function addEvidence(ctx: AppContext, input: EvidenceInput): Promis
         kind: input.kind,
         capturedBy: input.capturedBy,
         ...(input.source ? { source: input.source } : {}),
-        actor: ctx.actor.name,
+        actor,
         ...(input.command !== undefined ? { command: scrubCommand(input.command) } : {}),
         ...(input.label ? { label: input.label } : {}),
         ...(input.outcome

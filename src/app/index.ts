@@ -9,6 +9,7 @@ import { heartbeat, release } from "./lease-ops.js";
 import { addEvidence, listEvidence } from "./evidence.js";
 import { runAndRecord, verifyTask } from "./run.js";
 import { applyTask } from "./apply.js";
+import { guardEdit, recordObserved, sessionContext, stopReminder } from "./agent-hooks.js";
 import { reviewSubmission } from "./review.js";
 import { submitTask } from "./submit.js";
 import { taskPacket } from "./packet.js";
@@ -57,6 +58,10 @@ export const useCases = {
   submit: submitTask,
   review: reviewSubmission,
   apply: applyTask,
+  guardEdit,
+  recordObserved,
+  sessionContext,
+  stopReminder,
 };
 
 export type UseCases = typeof useCases;

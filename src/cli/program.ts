@@ -217,6 +217,17 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .option("--reason <text>", "why the waivers are acceptable (recorded)")
     .action(action(() => gate().then((m) => m.applyCmd)));
 
+  program
+    .command("hook")
+    .description("agent hook entry point: reads the agent's JSON payload on stdin (installed by planref setup)")
+    .argument("<agent>", "claude or codex")
+    .argument("<event>", "SessionStart, PreToolUse, PostToolUse, PostToolUseFailure or Stop")
+    .action(action(() => import("./commands/agents.js").then((m) => m.hookCmd)));
+  cmd("setup", "install planref's hooks into an agent's project settings (merges, never clobbers; idempotent)")
+    .argument("<agent>", "claude or codex")
+    .option("--bin <command>", "how hooks invoke planref (default: this planref's absolute path)")
+    .action(action(() => import("./commands/agents.js").then((m) => m.setupCmd)));
+
   cmd("packet", "the work packet of a task: everything an agent needs, within a size budget")
     .argument("<task>", "task id, PRD id or unambiguous prefix")
     .option("--format <format>", "md for agents, json for programs", parseChoice(["md", "json"]), "md")

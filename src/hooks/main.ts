@@ -1,0 +1,86 @@
+import { appendFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { openProject, type Project } from "../runtime/open-project.js";
+import { parsePayload, sha256 } from "./payload.js";
+
+export interface HookIo {
+  stdin: string;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export const CLAUDE_EVENTS = ["SessionStart", "PreToolUse", "PostToolUse", "PostToolUseFailure", "Stop"] as const;
+export const CODEX_EVENTS = ["SessionStart", "PreToolUse", "PostToolUse", "Stop"] as const;
+
+/**
+ * `planref hook claude|codex <event>`: reads the agent's JSON on stdin and answers in the
+ * agent's documented output format. A hook never breaks the agent: bad input or an
+ * internal error allows the action (exit 0) and is logged.
+ */
+export async function runHook(agent: string, event: string, io: HookIo): Promise<number> {
+  let project: Project | null = null;
+  try {
+    if (agent !== "claude" && agent !== "codex") throw new Error(`unknown agent "${agent}" (claude or codex)`);
+    const payload = parsePayload(agent, event, io.stdin);
+    project = openProject({ cwd: payload.cwd, env: io.env });
+    switch (event) {
+      case "SessionStart": {
+        const text = await project.sessionContext({ cwd: payload.cwd });
+        if (text) io.stdout(`${JSON.stringify({ hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: text } })}\n`);
+        return 0;
+      }
+      case "PreToolUse": {
+        const d = await project.guardEdit({ cwd: payload.cwd, files: payload.files });
+        if (d.action === "deny") {
+          io.stdout(`${JSON.stringify({ hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision: "deny", permissionDecisionReason: d.reason } })}\n`);
+        } else if (d.action === "warn") {
+          io.stdout(`${JSON.stringify({ systemMessage: `planref: ${d.reason}`, hookSpecificOutput: { hookEventName: "PreToolUse", additionalContext: `planref warning: ${d.reason}` } })}\n`);
+        }
+        return 0;
+      }
+      case "PostToolUse":
+      case "PostToolUseFailure": {
+        const base = { cwd: payload.cwd, agent, event, ...(payload.tool ? { tool: payload.tool } : {}), ...(payload.session ? { session: payload.session } : {}) };
+        if (payload.command !== undefined) {
+          const output = payload.output ?? "";
+          await project.recordObserved({
+            ...base,
+            command: { command: payload.command, outcome: { exitCode: payload.exitCode ?? null, durationMs: 0, output, outputSha256: sha256(output), outputBytes: Buffer.byteLength(output) } },
+          });
+        } else if (payload.files.length > 0) {
+          await project.recordObserved({ ...base, files: payload.files });
+        }
+        return 0;
+      }
+      case "Stop": {
+        if (payload.stopHookActive) return 0;
+        const reminder = await project.stopReminder({ cwd: payload.cwd });
+        if (reminder) io.stdout(`${JSON.stringify({ decision: "block", reason: reminder })}\n`);
+        return 0;
+      }
+      default:
+        // Events planref has no use for are allowed silently: agents add events over time.
+        return 0;
+    }
+  } catch (e) {
+    logHookProblem(project, io, agent, event, e);
+    return 0;
+  } finally {
+    await project?.close().catch(() => {});
+  }
+}
+
+function logHookProblem(project: Project | null, io: HookIo, agent: string, event: string, e: unknown): void {
+  const line = `${new Date().toISOString()} hook ${agent} ${event}: ${(e as Error)?.message ?? String(e)}\n`;
+  io.stderr(`planref: ${line}`);
+  if (!project) return;
+  try {
+    const dir = join(project.location.commonDir, "planref");
+    mkdirSync(dir, { recursive: true });
+    appendFileSync(join(dir, "hooks.log"), line);
+  } catch {
+    /* logging must not fail the hook either */
+  }
+}
