@@ -1,6 +1,6 @@
 // Builds dist/: standalone schema validators, then one ESM bundle per entry with code
 // splitting, so each command's code loads only when that command runs.
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 import { generateValidators } from "./gen-validators.mjs";
 
@@ -8,11 +8,13 @@ const root = new URL("..", import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8"));
 
 generateValidators(root);
-rmSync(`${root}dist`, { recursive: true, force: true });
+// Build beside dist/ and swap it in, so a binary running meanwhile never sees half a build.
+const out = `${root}dist.tmp-${process.pid}`;
+rmSync(out, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: { cli: "src/cli/entry.ts", lib: "src/lib.ts" },
-  outdir: "dist",
+  outdir: out,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -25,4 +27,8 @@ await build({
   legalComments: "none",
   logLevel: "warning",
 });
+const old = `${root}dist.old-${process.pid}`;
+if (existsSync(`${root}dist`)) renameSync(`${root}dist`, old);
+renameSync(out, `${root}dist`);
+rmSync(old, { recursive: true, force: true });
 console.log("built dist/");

@@ -1,5 +1,7 @@
 import { acquireClaim, type AcquireResult } from "../domain/claims/claim.js";
 import { parseDuration } from "../domain/claims/duration.js";
+import { existsSync, readdirSync } from "node:fs";
+import { isAbsolute } from "node:path";
 import { validateGlobs } from "../domain/globs/index.js";
 import { UsageError, ValidationError } from "../errors.js";
 import type { ClaimDoc, Holder, TaskDoc } from "../schema/types.js";
@@ -47,8 +49,31 @@ export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<Cla
     if (issues.length) throw new ValidationError(`invalid --scope glob: ${issues[0]?.message}`, issues);
   }
   const wantsBranch = input.branch === true || input.worktree !== undefined;
+  if (typeof input.worktree === "string" && !isAbsolute(input.worktree)) {
+    throw new UsageError(`--worktree path must be absolute here, got "${input.worktree}"`, { hint: "Front ends resolve relative paths against the caller's directory." });
+  }
   const base = ctx.workspace && (wantsBranch || ctx.session.worktree) ? await ctx.workspace.head() : null;
   if (wantsBranch && !base) throw new UsageError("--branch and --worktree need a commit to start from, and this repository has none yet", { hint: "Make a first commit." });
+
+  // Git's rules are checked before the claim is written, so a claim never names a branch or
+  // worktree that cannot exist. A branch already checked out (a crashed holder's worktree)
+  // is handed over as it is: the successor continues where the work was left.
+  let worktreeChoice: string | null | undefined;
+  if (wantsBranch && ctx.workspace) {
+    const snap0 = await ctx.store.snapshot();
+    const branch0 = taskBranchName(resolveTaskId(snap0, input.task));
+    const existing = await ctx.workspace.worktreeOf(branch0);
+    if (existing && input.worktree !== undefined) {
+      if (typeof input.worktree === "string" && input.worktree !== existing) {
+        throw new UsageError(`branch ${branch0} is already checked out at ${existing}`, { hint: `Use that worktree (--worktree without a path), or remove it first: git worktree remove ${existing}`, data: { branch: branch0, worktree: existing } });
+      }
+      worktreeChoice = existing;
+    } else if (input.worktree !== undefined) {
+      const path = input.worktree === true ? ctx.workspace.defaultWorktreePath(getTask(snap0, resolveTaskId(snap0, input.task))?.localId ?? branch0) : input.worktree;
+      if (existsSync(path) && readdirSync(path).length > 0) throw new UsageError(`${path} already exists and is not empty`, { hint: "Pass another --worktree path, or remove that directory." });
+      worktreeChoice = path;
+    }
+  }
 
   const res = await ctx.store.transact((snap) => {
     const plan = readPlan(snap);
@@ -57,7 +82,7 @@ export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<Cla
     const task = getTask(snap, id) as TaskDoc;
     const leaseSeconds = parseDuration(input.lease ?? plan.settings.claims.lease, "--lease");
     const branch = wantsBranch ? taskBranchName(id) : null;
-    const worktree = input.worktree === undefined ? null : input.worktree === true ? (ctx.workspace?.defaultWorktreePath(task.localId) ?? null) : input.worktree;
+    const worktree = worktreeChoice ?? null;
     const holder: Holder = {
       actor: ctx.actor.name,
       kind: ctx.actor.kind,
@@ -81,7 +106,23 @@ export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<Cla
       worktree,
       ...(input.forceOverlap ? { forceOverlap: input.forceOverlap } : {}),
     });
-    if (r.outcome === "already-held") return { noop: true as const, result: r };
+    if (r.outcome === "already-held") {
+      // Asking again for exactly what you hold is idempotent; asking for something else is refused.
+      const c = r.claim;
+      const changing =
+        (input.lease !== undefined && leaseSeconds !== c.leaseSeconds) ||
+        (input.scope !== undefined && JSON.stringify(input.scope) !== JSON.stringify(c.scope)) ||
+        (wantsBranch && c.branch === null) ||
+        (worktree !== null && worktree !== c.worktree) ||
+        input.forceOverlap !== undefined;
+      if (changing) {
+        throw new UsageError(`you already hold ${id} (epoch ${r.claim.epoch}); its lease, scope and branch are set`, {
+          hint: `Renew with planref heartbeat ${id}; to change the claim, release it and claim again.`,
+          data: { task: id, epoch: r.claim.epoch },
+        });
+      }
+      return { noop: true as const, result: r };
+    }
     const extra: Array<[string, string]> = [];
     if (r.previous) extra.push(["Planref-Previous-Holder", r.previous.holder.actor]);
     if (r.claim.forcedOverlap) extra.push(["Planref-Forced-Overlap", r.claim.forcedOverlap.with.join(",")]);
@@ -97,7 +138,7 @@ export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<Cla
   });
   const r = res.result;
   ctx.leases?.remember(r.claim.task, r.claim.epoch);
-  if (ctx.workspace && r.claim.branch && r.claim.baseCommit) {
+  if (ctx.workspace && r.outcome !== "already-held" && r.claim.branch && r.claim.baseCommit) {
     await ctx.workspace.createBranch(r.claim.branch, r.claim.baseCommit);
     if (r.claim.worktree) await ctx.workspace.addWorktree(r.claim.worktree, r.claim.branch);
   }

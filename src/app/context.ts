@@ -36,6 +36,8 @@ export interface Workspace {
   createBranch(name: string, base: string): Promise<void>;
   /** Adds a linked worktree with `branch` checked out at `path`. */
   addWorktree(path: string, branch: string): Promise<void>;
+  /** Where a branch is checked out, if anywhere. */
+  worktreeOf(branch: string): Promise<string | null>;
   /** Files changed in a worktree since `base` (committed, staged, unstaged and untracked). */
   changedFiles(base: string, worktree: string): Promise<string[]>;
   /** Where a task's worktree goes by default. */

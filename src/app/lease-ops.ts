@@ -27,6 +27,10 @@ export function myTask(ctx: AppContext, snap: Snapshot, explicit: string | undef
   if (explicit) return resolveTaskId(snap, explicit);
   const pick = myLiveClaims(ctx, snap);
   if (pick.length === 1) return (pick[0] as ClaimDoc).task;
+  // A claim this worktree remembers but lost (taken over, expired) is still "mine": naming it
+  // lets the lease check report LEASE_LOST instead of a puzzling "no claim".
+  const remembered = ctx.leases?.tasks() ?? [];
+  if (pick.length === 0 && remembered.length === 1) return remembered[0] as string;
   if (pick.length === 0) throw new NotFoundError("NOT_FOUND", `${ctx.actor.name} holds no live claim`, { hint: "Name the task, or claim one: planref next, then planref claim <task>." });
   throw new UsageError(`${ctx.actor.name} holds ${pick.length} live claims; name the task`, { data: { tasks: pick.map((c) => c.task) } });
 }

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { UsageError } from "../../errors.js";
 import type { Handler } from "../program.js";
 import { withProject } from "../with-project.js";
@@ -5,12 +6,13 @@ import { withProject } from "../with-project.js";
 export const claimCmd: Handler = (globals, io, args, opts) =>
   withProject(globals, io, async (p) => {
     if (opts.forceOverlap === true && typeof opts.reason !== "string") throw new UsageError("--force-overlap needs --reason");
+    if (opts.forceOverlap !== true && typeof opts.reason === "string") throw new UsageError("--reason goes with --force-overlap on claim");
     const r = await p.claim({
       task: String(args[0]),
       ...(typeof opts.lease === "string" ? { lease: opts.lease } : {}),
       ...(Array.isArray(opts.scope) ? { scope: opts.scope as string[] } : {}),
       ...(opts.branch === true ? { branch: true } : {}),
-      ...(opts.worktree !== undefined ? { worktree: opts.worktree === true ? true : String(opts.worktree) } : {}),
+      ...(opts.worktree !== undefined ? { worktree: opts.worktree === true ? true : resolve(globals.cwd, String(opts.worktree)) } : {}),
       ...(opts.forceOverlap === true ? { forceOverlap: { reason: String(opts.reason) } } : {}),
     });
     const c = r.claim;

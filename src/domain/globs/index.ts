@@ -3,3 +3,4 @@ export { MAX_BRACE_EXPANSIONS, MAX_GLOB_LENGTH, compileGlob, normalizeGlob, vali
 export type { CompiledGlob, GlobAlternative, GlobSegment, GlobToken } from "./parse.js";
 export { globMatcher, matchesAnyGlob, matchesGlob } from "./match.js";
 export { findOverlaps, globPairOverlap, globsOverlap } from "./overlap.js";
+export { literalPrefixes, ScopePrefixIndex } from "./prefix-index.js";

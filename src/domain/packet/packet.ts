@@ -31,6 +31,8 @@ export interface Packet {
   commands: { heartbeat: string; run: string; verify: string; submit: string; release: string };
   /** What the size budget removed, so the reader knows to ask for it. */
   omitted: string[];
+  /** Bytes still over the budget after every trim (the essentials are never cut). */
+  overBudget?: number;
 }
 
 export interface PacketInput {
@@ -122,7 +124,8 @@ export function renderPacketMarkdown(p: Packet): string {
     `- submit: \`${p.commands.submit}\``,
     `- give it back: \`${p.commands.release}\``,
   ]);
-  if (p.omitted.length) out.push("", `_Left out to stay within the size budget: ${p.omitted.join("; ")}. Use \`planref packet ${p.task.id} --format json\` for everything._`);
+  if (p.omitted.length) out.push("", `_Left out for the size budget: ${p.omitted.join("; ")}. \`planref packet ${p.task.id} --format json\` has everything._`);
+  if (p.overBudget) out.push("", `_Still ${p.overBudget} bytes over the size budget: the essentials above are never cut._`);
   return `${out.join("\n")}\n`;
 }
 
@@ -132,24 +135,36 @@ export function renderPacketMarkdown(p: Packet): string {
  * then the intent's tail. Criteria, scope, verification and commands always stay.
  */
 export function fitPacket(p: Packet, maxBytes: number, render: (p: Packet) => string = renderPacketMarkdown): Packet {
-  let cur = p;
   const size = (x: Packet) => new TextEncoder().encode(render(x)).length;
+  if (size(p) <= maxBytes) return p;
+  let cur = p;
   const steps: Array<[string, (x: Packet) => Packet | null]> = [
     ["file lists of earlier attempts", (x) => (x.attempts.some((a) => a.filesTouched.length) ? { ...x, attempts: x.attempts.map((a) => ({ ...a, filesTouched: [] })) } : null)],
     ["attempts before the last one", (x) => (x.attempts.length > 1 ? { ...x, attempts: x.attempts.slice(-1) } : null)],
     ["the spec's non-goals", (x) => (x.nonGoals.spec.length ? { ...x, nonGoals: { ...x.nonGoals, spec: [] } } : null)],
     ["dependency summaries", (x) => (x.dependencies.done.some((d) => d.delivered !== d.title) ? { ...x, dependencies: { ...x.dependencies, done: x.dependencies.done.map((d) => ({ ...d, delivered: d.title })) } } : null)],
     ["review notes before the last one", (x) => (x.reviewNotes.length > 1 ? { ...x, reviewNotes: x.reviewNotes.slice(-1) } : null)],
+    ["the last attempt", (x) => (x.attempts.length > 0 ? { ...x, attempts: [] } : null)],
   ];
+  // Sizes are measured with the "left out" note included, so trimming never grows the packet.
   for (const [what, step] of steps) {
-    if (size(cur) <= maxBytes) return cur;
+    if (size(cur) <= maxBytes) break;
     const next = step(cur);
     if (next) cur = { ...next, omitted: [...cur.omitted, what] };
   }
   if (size(cur) > maxBytes && cur.intent.length > 200) {
     const over = size(cur) - maxBytes;
-    const keep = Math.max(200, cur.intent.length - over - 40);
+    const keep = Math.max(200, cur.intent.length - over - 80);
     cur = { ...cur, intent: `${cur.intent.slice(0, keep)}…`, omitted: [...cur.omitted, "the end of the intent"] };
   }
-  return cur;
+  if (size(cur) >= size(p)) cur = p;
+  let over = size(cur) - maxBytes;
+  if (over <= 0) return cur;
+  // The note about being over budget takes room too; settle on the figure that includes it.
+  for (let i = 0; i < 4; i++) {
+    const next = size({ ...cur, overBudget: over }) - maxBytes;
+    if (next === over) break;
+    over = next;
+  }
+  return { ...cur, overBudget: over };
 }

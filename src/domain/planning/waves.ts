@@ -22,6 +22,7 @@
  * and add each unless it overlaps a task already in the wave or the wave is full.
  * The first candidate always fits, so every wave is non-empty and the loop ends.
  */
+import { ScopePrefixIndex } from "../globs/index.js";
 import { UsageError } from "../../errors.js";
 import { transitiveDependentsCount } from "./dag.js";
 import { buildGraph, compareIds, representativeCycle, stronglyConnected } from "./graph.js";
@@ -152,10 +153,10 @@ export function planWaves(input: WavesInput): WavePlan {
     const deferred: number[] = [];
     // Per wave: distinct scopes admitted (with the first task holding each), scopes known
     // to clash, and how far each candidate scope has been checked against the admitted.
-    const admitted: number[] = [];
     const holderOf = new Map<number, number>();
     const blockedBy = new Map<number, number>();
-    const checked = new Map<number, number>();
+    // Only scopes sharing a literal directory prefix can overlap: look at those, not all admitted.
+    const index = new ScopePrefixIndex<number>();
     for (const v of pool) {
       const full = agents !== undefined && wave.length >= agents;
       const k = keyOf[v] as number;
@@ -163,14 +164,13 @@ export function planWaves(input: WavesInput): WavePlan {
       if (!full) {
         against = blockedBy.get(k);
         if (against === undefined) {
-          for (let i = checked.get(k) ?? 0; i < admitted.length; i++) {
-            if (clash(k, admitted[i] as number)) {
-              against = holderOf.get(admitted[i] as number) as number;
+          for (const other of [...index.candidates(keyScope[k] as string[])].sort((a, b) => a - b)) {
+            if (clash(k, other)) {
+              against = holderOf.get(other) as number;
               blockedBy.set(k, against);
               break;
             }
           }
-          checked.set(k, admitted.length);
         }
       }
       if (full || against !== undefined) {
@@ -187,7 +187,7 @@ export function planWaves(input: WavesInput): WavePlan {
       wave.push(v);
       if (!holderOf.has(k)) {
         holderOf.set(k, v);
-        admitted.push(k);
+        index.add(k, keyScope[k] as string[]);
       }
     }
     waves.push(wave.map((v) => task(v).id));

@@ -40,6 +40,16 @@ export class GitWorkspace {
     await runGit(["worktree", "add", "--quiet", path, branch], { cwd: this.cwd(), env: this.env });
   }
 
+  async worktreeOf(branch: string): Promise<string | null> {
+    const list = await gitText(["worktree", "list", "--porcelain"], { cwd: this.cwd(), env: this.env });
+    let path: string | null = null;
+    for (const line of list.split("\n")) {
+      if (line.startsWith("worktree ")) path = line.slice("worktree ".length);
+      else if (line === `branch refs/heads/${branch}`) return path;
+    }
+    return null;
+  }
+
   async changedFiles(base: string, worktree: string): Promise<string[]> {
     const files = new Set<string>();
     const add = (text: string) => text.split("\0").filter(Boolean).forEach((f) => files.add(f));
