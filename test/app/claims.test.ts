@@ -3,7 +3,7 @@
  * advance (no sleeps). Each describe has its own repository; its tests run in order.
  */
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { openProject, type Project } from "../../src/runtime/open-project.js";
