@@ -1,4 +1,7 @@
 import {
+  assessClaimability,
+  type Candidate,
+  explainNothing,
   computeAllScores,
   expansionAdvice,
   type ExpansionAdvice,
@@ -12,20 +15,92 @@ import { UsageError } from "../errors.js";
 import type { TaskDoc } from "../schema/types.js";
 import type { AppContext } from "./context.js";
 import { leaseClock } from "./state/claims.js";
-import { overlaps, planningView } from "./state/planning.js";
-import { loadSnapshot, readPlan } from "./state/plan.js";
+import { overlaps, planningView, toPlanTask } from "./state/planning.js";
+import { loadSnapshot, readPlan, withFormatCheck } from "./state/plan.js";
+import { allClaims } from "./state/claims.js";
+import { isLive } from "../domain/claims/lease.js";
+import { parseDuration } from "../domain/claims/duration.js";
+import { ScopePrefixIndex } from "../domain/globs/index.js";
+import type { ClaimDoc } from "../schema/types.js";
 import { allTasks, getTask, resolveTaskId } from "./state/tasks.js";
+
+const TOP = 200;
+const HELD = new Set(["claimed", "in_progress", "blocked"]);
+
+interface RankedBase {
+  /** The best candidates in full, assuming nothing is claimed. */
+  top: Candidate[];
+  /** Every candidate's id and scope, in rank order, for counting what live claims leave. */
+  all: Array<[string, string[]]>;
+  notClaimable: { count: number; byCode: Record<string, number>; sample: NextPick["notClaimable"] };
+  /** The domain's explanation for when nothing at all is claimable. */
+  nothing: string;
+  claims: ClaimDoc[];
+  skewMargin: string;
+}
 
 /**
  * `next`: the best claimable task for the acting actor. The order (documented in
  * src/domain/planning/order.ts) is priority, then how much work finishing it unblocks,
  * then scores suited to the kind of actor asking, then id. Every front end calls this.
+ *
+ * The ranking depends only on the commit, so it is computed once per commit and kind with
+ * the domain's assessClaimability (claims aside); live claims, which change with the clock,
+ * then remove what they hold or overlap.
  */
 export async function nextTask(ctx: AppContext, input: { kind?: string } = {}): Promise<NextPick> {
-  const snap = await loadSnapshot(ctx);
-  const plan = readPlan(snap);
-  const view = planningView(snap, leaseClock(ctx, plan));
-  return pickNext({ tasks: view.tasks, liveClaims: view.liveClaims, actor: ctx.actor.name, kind: input.kind ?? ctx.actor.kind, overlaps });
+  const kind = input.kind ?? ctx.actor.kind;
+  const { value: base } = await withFormatCheck(() =>
+    ctx.store.derive<RankedBase>(`next-v2-${kind}`, (snap) => {
+      const plan = readPlan(snap);
+      const tasks = allTasks(snap).map((t) => {
+        const p = toPlanTask(t);
+        return HELD.has(t.status) ? { ...p, status: "ready" as const } : p;
+      });
+      const input = { tasks, liveClaims: [], actor: ctx.actor.name, kind, overlaps };
+      const { ranked, notClaimable } = assessClaimability(input);
+      const scope = new Map(tasks.map((t) => [t.id, t.scope]));
+      const byCode: Record<string, number> = {};
+      for (const n of notClaimable) for (const c of n.codes) byCode[c] = (byCode[c] ?? 0) + 1;
+      return {
+        top: ranked.slice(0, TOP),
+        all: ranked.map((r) => [r.id, scope.get(r.id) ?? []]),
+        notClaimable: { count: notClaimable.length, byCode, sample: notClaimable.slice(0, 20) },
+        claims: allClaims(snap).filter((c) => c.state === "live"),
+        skewMargin: plan.settings.claims.skewMargin,
+        nothing: ranked.length === 0 ? explainNothing(input, notClaimable) : "",
+      };
+    }),
+  );
+  const clock = { now: ctx.now().getTime(), skewSeconds: parseDuration(base.skewMargin, "skewMargin") };
+  const live = base.claims.filter((c) => isLive(c, clock));
+  const held = new Set(live.map((c) => c.task));
+  const index = new ScopePrefixIndex<number>();
+  live.forEach((c, i) => index.add(i, c.scope));
+  const free = (id: string, scope: string[]) =>
+    !held.has(id) && [...index.candidates(scope)].every((i) => !overlaps(scope, (live[i] as ClaimDoc).scope));
+  const claimable = base.all.filter(([id, scope]) => free(id, scope));
+  const scopeOf = new Map(base.all);
+  const best = base.top.find((c) => free(c.id, scopeOf.get(c.id) ?? []));
+  if (!best && claimable.length > 0) {
+    // Live claims took every precomputed candidate: rank the rest the slow way.
+    const snap = await loadSnapshot(ctx);
+    const view = planningView(snap, leaseClock(ctx, readPlan(snap)));
+    return pickNext({ tasks: view.tasks, liveClaims: view.liveClaims, actor: ctx.actor.name, kind, overlaps });
+  }
+  const blockedByClaims = base.all.length - claimable.length;
+  const notClaimable = { ...base.notClaimable };
+  if (!best) {
+    const why = base.all.length === 0 ? base.nothing : `nothing is claimable: all ${base.all.length} candidates are held by or overlap live claims`;
+    return { candidate: null, reason: why, claimableCount: 0, notClaimable: notClaimable.sample };
+  }
+  const rank = claimable.findIndex(([id]) => id === best.id) + 1;
+  return {
+    candidate: { ...best, rank },
+    reason: `${best.id} is the best of ${claimable.length} claimable: ${best.reasons.join("; ")}${blockedByClaims ? ` (${blockedByClaims} more are held by or overlap live claims)` : ""}`,
+    claimableCount: claimable.length,
+    notClaimable: notClaimable.sample,
+  };
 }
 
 export async function waves(ctx: AppContext, input: { agents?: number } = {}): Promise<WavePlan> {

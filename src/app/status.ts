@@ -1,8 +1,9 @@
 import { isStale, secondsLeft } from "../domain/claims/lease.js";
-import type { TaskStatus } from "../schema/types.js";
+import type { ClaimDoc, TaskStatus } from "../schema/types.js";
 import type { AppContext } from "./context.js";
-import { allClaims, leaseClock } from "./state/claims.js";
-import { loadSnapshot, readPlan } from "./state/plan.js";
+import { parseDuration } from "../domain/claims/duration.js";
+import { allClaims } from "./state/claims.js";
+import { readPlan, withFormatCheck } from "./state/plan.js";
 import { allSpecs, allTasks } from "./state/tasks.js";
 
 export interface ClaimRow {
@@ -32,24 +33,51 @@ export interface StatusResult {
 }
 
 const EXPIRING_FRACTION = 0.2;
+const HELD = new Set<TaskStatus>(["claimed", "in_progress", "blocked"]);
+
+/** Everything status needs that depends only on the commit, so it can be cached by commit. */
+interface StatusBase {
+  project: string;
+  formatVersion: number;
+  skewMargin: string;
+  documents: number;
+  specs: Array<{ id: string; status: string }>;
+  total: number;
+  byStatus: Partial<Record<TaskStatus, number>>;
+  claims: ClaimDoc[];
+  /** Tasks with every dependency done that are ready, or held by a claim that may go stale. */
+  candidates: Array<{ id: string; status: TaskStatus }>;
+}
 
 /** A summary of the state at the tip: tasks by status, claims with their leases, what is ready. */
 export async function getStatus(ctx: AppContext): Promise<StatusResult> {
-  const snap = await loadSnapshot(ctx);
-  const plan = readPlan(snap);
-  const clock = leaseClock(ctx, plan);
-  const tasks = allTasks(snap);
-  const byStatus: Partial<Record<TaskStatus, number>> = {};
-  for (const t of tasks) byStatus[t.status] = (byStatus[t.status] ?? 0) + 1;
-  const statusOf = new Map(tasks.map((t) => [t.id, t.status]));
-  const claims: ClaimRow[] = [];
+  const { commit, value: base } = await withFormatCheck(() =>
+    ctx.store.derive<StatusBase>("status-v2", (snap) => {
+      const plan = readPlan(snap);
+      const tasks = allTasks(snap);
+      const byStatus: Partial<Record<TaskStatus, number>> = {};
+      for (const t of tasks) byStatus[t.status] = (byStatus[t.status] ?? 0) + 1;
+      const statusOf = new Map(tasks.map((t) => [t.id, t.status]));
+      return {
+        project: plan.project.name,
+        formatVersion: plan.formatVersion,
+        skewMargin: plan.settings.claims.skewMargin,
+        documents: snap.size,
+        specs: allSpecs(snap).map((s) => ({ id: s.id, status: s.status })),
+        total: tasks.length,
+        byStatus,
+        claims: allClaims(snap).filter((c) => c.state === "live"),
+        candidates: tasks.filter((t) => (t.status === "ready" || HELD.has(t.status)) && t.dependencies.every((d) => statusOf.get(d) === "done")).map((t) => ({ id: t.id, status: t.status })),
+      };
+    }),
+  );
+  const clock = { now: ctx.now().getTime(), skewSeconds: parseDuration(base.skewMargin, "skewMargin") };
   const held = new Set<string>();
-  for (const c of allClaims(snap)) {
-    if (c.state !== "live") continue;
+  const claims: ClaimRow[] = base.claims.map((c) => {
     const left = secondsLeft(c, clock.now);
     const stale = isStale(c, clock);
     if (!stale) held.add(c.task);
-    claims.push({
+    return {
       task: c.task,
       holder: c.holder.actor,
       kind: c.holder.kind,
@@ -59,20 +87,19 @@ export async function getStatus(ctx: AppContext): Promise<StatusResult> {
       state: stale ? "stale" : left < c.leaseSeconds * EXPIRING_FRACTION ? "expiring" : "live",
       worktree: c.worktree ?? c.holder.worktree ?? null,
       branch: c.branch ?? c.holder.branch ?? null,
-    });
-  }
+    };
+  });
   claims.sort((a, b) => a.secondsLeft - b.secondsLeft);
   // A task whose claim went stale is as claimable as a ready one.
-  const claimable = (t: (typeof tasks)[number]) => t.status === "ready" || (["claimed", "in_progress", "blocked"].includes(t.status) && !held.has(t.id));
-  const ready = tasks.filter((t) => claimable(t) && !held.has(t.id) && t.dependencies.every((d) => statusOf.get(d) === "done")).map((t) => t.id);
+  const ready = base.candidates.filter((t) => !held.has(t.id)).map((t) => t.id);
   return {
-    project: plan.project.name,
-    formatVersion: plan.formatVersion,
+    project: base.project,
+    formatVersion: base.formatVersion,
     ref: ctx.store.ref,
-    tip: snap.commit as string,
-    documents: snap.size,
-    specs: allSpecs(snap).map((s) => ({ id: s.id, status: s.status })),
-    tasks: { total: tasks.length, byStatus },
+    tip: commit as string,
+    documents: base.documents,
+    specs: base.specs,
+    tasks: { total: base.total, byStatus: base.byStatus },
     claims,
     ready,
   };

@@ -3,7 +3,7 @@ import type { DocumentRegistry } from "./documents.js";
 import { type CommitObject, decodeCommit, encodeCommit, tzOffset } from "./git/objects.js";
 import type { CasResult } from "./git/refs.js";
 import { formatCommitMessage, parseCommitMessage } from "./message.js";
-import { applyChanges, type EncodedChange, loadStateTree, type ObjectDb, StateTree } from "./state-tree.js";
+import { applyChanges, deepFreeze, type EncodedChange, loadStateTree, type ObjectDb, StateTree } from "./state-tree.js";
 import type {
   DocStore,
   HistoryEntry,
@@ -11,6 +11,7 @@ import type {
   Identity,
   LoadedSnapshot,
   Mutation,
+  Snapshot,
   SnapshotOptions,
   TransactOptions,
   TransactResult,
@@ -91,7 +92,7 @@ export class Engine implements DocStore {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const tip = await this.tip();
       const base = (await this.snapshot(tip)) as StateTree;
-      const plan = mutate(base, attempt);
+      const plan = mutate(frozenView(base), attempt);
       if ("noop" in plan) return { commit: null, result: plan.result, attempts: attempt };
 
       const encoded: EncodedChange[] = plan.changes.map((c) => ({
@@ -141,7 +142,43 @@ export class Engine implements DocStore {
     return out;
   }
 
+  protected readonly views = new Map<string, { commit: string | null; value: unknown }>();
+
+  async derive<T>(name: string, compute: (snapshot: LoadedSnapshot) => T): Promise<{ commit: string | null; value: T }> {
+    const tip = await this.tip();
+    const hit = this.views.get(name) ?? this.loadView(name);
+    if (hit && hit.commit === tip) return hit as { commit: string | null; value: T };
+    const value = compute(await this.snapshot(tip));
+    const view = { commit: tip, value };
+    this.views.set(name, view);
+    this.saveView(name, view);
+    return view;
+  }
+
+  /** Disk persistence of derived views; the git store keeps them in its cache directory. */
+  protected loadView(_name: string): { commit: string | null; value: unknown } | undefined {
+    return undefined;
+  }
+
+  protected saveView(_name: string, _view: { commit: string | null; value: unknown }): void {}
+
   async close(): Promise<void> {}
+}
+
+/**
+ * Mutations see frozen documents: views are shared across retries and callers, so an
+ * accidental in-place edit must fail loudly. Freezing on access keeps reads that never
+ * mutate (status of 10,000 tasks) from paying for it.
+ */
+function frozenView(base: StateTree): Snapshot {
+  return {
+    commit: base.commit,
+    tree: base.tree,
+    size: base.size,
+    get: (path) => deepFreeze(base.get(path)),
+    has: (path) => base.has(path),
+    paths: (prefix) => base.paths(prefix),
+  };
 }
 
 export function toHistoryEntry(oid: string, c: CommitObject): HistoryEntry {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DocumentRegistry } from "./documents.js";
 import { Engine, matchesTrailers, toHistoryEntry } from "./engine.js";
@@ -6,7 +7,7 @@ import type { RepoLocation } from "./git/discover.js";
 import { type ObjectType, parseSignature, type RawObject, readLooseObject, writeLooseObject } from "./git/objects.js";
 import { compareAndSwapRef, readRef } from "./git/refs.js";
 import { gitText, runGit } from "./git/run.js";
-import { readSnapshotCache, writeSnapshotCache } from "./snapshot-cache.js";
+import { readSnapshotCache, writeJsonAtomic, writeSnapshotCache } from "./snapshot-cache.js";
 import type { ObjectDb, StateTree } from "./state-tree.js";
 import type { HistoryEntry, HistoryQuery, Identity } from "./types.js";
 
@@ -132,6 +133,27 @@ export class GitStore extends Engine {
       if (matchesTrailers(entry, query.trailers)) entries.push(entry);
     }
     return entries;
+  }
+
+  private viewFile(name: string): string | null {
+    return this.cacheFile ? join(this.cacheFile, "..", "views", `${name.replace(/[^A-Za-z0-9._-]/g, "_")}.json`) : null;
+  }
+
+  protected override loadView(name: string): { commit: string | null; value: unknown } | undefined {
+    const file = this.viewFile(name);
+    if (!file) return undefined;
+    try {
+      const data = JSON.parse(readFileSync(file, "utf8")) as { key?: string; commit?: string; value?: unknown };
+      return data.key === this.cacheKey && typeof data.commit === "string" ? { commit: data.commit, value: data.value } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  protected override saveView(name: string, view: { commit: string | null; value: unknown }): void {
+    const file = this.viewFile(name);
+    if (!file || view.commit === null) return;
+    writeJsonAtomic(file, { key: this.cacheKey, commit: view.commit, value: view.value });
   }
 
   /** Writes the current view to the disk cache when it moved; the CLI calls this once at exit. */

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { BLOB_MODE, TREE_MODE, type TreeEntry } from "./git/objects.js";
-import { type DirEntry, deepFreeze, type FileEntry, StateTree } from "./state-tree.js";
+import { type DirEntry, type FileEntry, StateTree } from "./state-tree.js";
 
 const FORMAT = 1;
 
@@ -42,7 +42,7 @@ export function readSnapshotCache(file: string, key: string): StateTree | null {
   for (const [dir, oid] of data.dirs) if (dir !== "" && !addTo(dir, TREE_MODE, oid)) return null;
   for (const [path, oid, value] of data.files) {
     if (!addTo(path, BLOB_MODE, oid)) return null;
-    files.set(path, { oid, value: deepFreeze(value) });
+    files.set(path, { oid, value });
   }
   if (dirs.get("")?.oid !== data.tree) return null;
   return new StateTree(data.commit, data.tree, files, dirs);
@@ -58,6 +58,11 @@ export function writeSnapshotCache(file: string, key: string, view: StateTree): 
     dirs: [...view.dirs].map(([dir, d]) => [dir, d.oid]),
     files: [...view.files].map(([path, f]) => [path, f.oid, f.value]),
   };
+  writeJsonAtomic(file, data);
+}
+
+/** Temp file and rename: a reader sees the old file or the new one, never half of one. */
+export function writeJsonAtomic(file: string, data: unknown): void {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });

@@ -126,7 +126,7 @@ export async function loadStateTree(
     }
     const decoded = registry.decode(path, blob.content, commit);
     if ("issues" in decoded) issues.push(...decoded.issues);
-    else files.set(path, { oid, value: deepFreeze(decoded.value) });
+    else files.set(path, { oid, value: decoded.value });
   });
   return new StateTree(commit, treeOid, files, dirs, issues);
 }
@@ -182,7 +182,7 @@ export function applyChanges(db: ObjectDb, base: StateTree, changes: readonly En
       dirFor(dir).entries.delete(name);
     } else {
       const oid = db.write("blob", c.bytes);
-      files.set(c.path, { oid, value: deepFreeze(c.value) });
+      files.set(c.path, { oid, value: c.value });
       dirFor(dir).entries.set(name, { mode: BLOB_MODE, name, oid });
     }
   }

@@ -104,6 +104,12 @@ export interface DocStore {
   snapshot(commit?: string | null, options?: SnapshotOptions): Promise<LoadedSnapshot>;
   transact<R>(mutate: Mutation<R>, options?: TransactOptions): Promise<TransactResult<R>>;
   history(query?: HistoryQuery): Promise<HistoryEntry[]>;
+  /**
+   * A value computed from the documents at the tip, cached by commit (in memory, and on
+   * disk for the git store) so that reads at an unchanged tip skip loading the documents.
+   * `compute` must be a pure function of the snapshot; `name` changes when it does.
+   */
+  derive<T>(name: string, compute: (snapshot: Snapshot) => T): Promise<{ commit: string | null; value: T }>;
   /** Flush caches and stop helper processes. */
   close(): Promise<void>;
 }

@@ -14,8 +14,13 @@ export const DEFAULT_SETTINGS: PlanSettings = {
 
 /** The state at the tip, with an unknown format version reported as such rather than as invalid documents. */
 export async function loadSnapshot(ctx: AppContext): Promise<LoadedSnapshot> {
+  return withFormatCheck(() => ctx.store.snapshot());
+}
+
+/** Runs a read, turning an invalid-state error caused by an unknown format version into FORMAT_VERSION. */
+export async function withFormatCheck<T>(read: () => Promise<T>): Promise<T> {
   try {
-    return await ctx.store.snapshot();
+    return await read();
   } catch (e) {
     const versionIssue = e instanceof ValidationError ? e.issues.find((i) => i.path === PLAN_PATH && i.pointer === FORMAT_VERSION_POINTER) : undefined;
     if (versionIssue) {

@@ -18,7 +18,7 @@ export { computeAllScores, computeScores, riskCategories, scoreFeatures, scoresF
 export type { Rankable } from "./order.js";
 export { compareRank } from "./order.js";
 export type { BlockCode, Candidate, Claimability, NextInput, NextPick, NotClaimable } from "./next.js";
-export { assessClaimability, pickNext, rankClaimable } from "./next.js";
+export { assessClaimability, explainNothing, pickNext, rankClaimable } from "./next.js";
 export type { Unschedulable, WavePlan, WavesInput } from "./waves.js";
 export { planWaves } from "./waves.js";
 export type { ExpansionAdvice } from "./expand.js";

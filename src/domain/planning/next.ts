@@ -156,7 +156,7 @@ function examples(items: readonly NotClaimable[]): string {
   return shown.join("; ") + (items.length > shown.length ? `; and ${items.length - shown.length} more` : "");
 }
 
-function explainNothing(input: NextInput, blocked: readonly NotClaimable[]): string {
+export function explainNothing(input: NextInput, blocked: readonly NotClaimable[]): string {
   if (input.tasks.length === 0) return "nothing is claimable: the plan has no tasks";
   if (blocked.length === 0) return "nothing is claimable: every task is done or cancelled";
   // Each task is counted once, under the most fundamental thing blocking it.
