@@ -11,7 +11,7 @@ import { claimPath, taskPath } from "./state/documents.js";
 import { loadSnapshot, readPlan } from "./state/plan.js";
 import { latest, taskReviews, taskSubmissions } from "./state/records.js";
 import { getTask, resolveTaskId } from "./state/tasks.js";
-import { workFacts } from "./work-facts.js";
+import { inWorktree, workFacts } from "./work-facts.js";
 
 export interface ApplyInput {
   task: string;
@@ -45,8 +45,9 @@ export async function applyTask(ctx: AppContext, input: ApplyInput): Promise<App
       task,
       submission,
       reviews: taskReviews(snap, taskId),
-      evidence: taskEvidence(snap, taskId),
+      evidence: inWorktree(taskEvidence(snap, taskId), facts.worktree),
       head: facts.head,
+      worktreeState: facts.worktreeState,
       changedFiles: facts.changedFiles,
       scope: claim?.scope ?? task.scope,
       claimant: submission?.by ?? claim?.holder.actor ?? null,

@@ -140,7 +140,10 @@ export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<Cla
   ctx.leases?.remember(r.claim.task, r.claim.epoch);
   if (ctx.workspace && r.outcome !== "already-held" && r.claim.branch && r.claim.baseCommit) {
     await ctx.workspace.createBranch(r.claim.branch, r.claim.baseCommit);
-    if (r.claim.worktree) await ctx.workspace.addWorktree(r.claim.worktree, r.claim.branch);
+    if (r.claim.worktree) {
+      await ctx.workspace.addWorktree(r.claim.worktree, r.claim.branch);
+      ctx.leases?.rememberIn(r.claim.worktree, r.claim.task, r.claim.epoch);
+    }
   }
   return { claim: r.claim, task: r.task, outcome: r.outcome, previousHolder: r.previous?.holder.actor ?? null, commit: res.commit };
 }

@@ -36,6 +36,11 @@ export interface Workspace {
   createBranch(name: string, base: string): Promise<void>;
   /** Adds a linked worktree with `branch` checked out at `path`. */
   addWorktree(path: string, branch: string): Promise<void>;
+  /**
+   * A fingerprint of everything in a worktree that could change a verification's outcome:
+   * HEAD, uncommitted changes and untracked files. Equal fingerprints mean the same work.
+   */
+  state(worktree: string): Promise<string | null>;
   /** Where a branch is checked out, if anywhere. */
   worktreeOf(branch: string): Promise<string | null>;
   /** Files changed in a worktree since `base` (committed, staged, unstaged and untracked). */
@@ -50,6 +55,8 @@ export interface LeaseMemory {
   remember(task: string, epoch: number): void;
   forget(task: string): void;
   tasks(): string[];
+  /** Remembers a claim in another worktree too (the linked worktree a claim just created). */
+  rememberIn(worktree: string, task: string, epoch: number): void;
 }
 
 export interface CommandOutcome {

@@ -41,6 +41,7 @@ export async function addEvidence(ctx: AppContext, input: EvidenceInput): Promis
   const worktree = claim0?.worktree ?? claim0?.holder.worktree ?? input.cwd;
   const head = ctx.workspace ? await ctx.workspace.head(worktree).catch(() => null) : null;
   const filesChanged = ctx.workspace && claim0?.baseCommit ? await ctx.workspace.changedFiles(claim0.baseCommit, worktree) : [];
+  const worktreeState = ctx.workspace && input.kind === "command" ? await ctx.workspace.state(worktree) : null;
   const tail = input.outcome ? outputTail(input.outcome.output) : null;
   const finishedAt = ctx.now();
   const id = evidenceId(ctx, input.startedAt);
@@ -69,6 +70,7 @@ export async function addEvidence(ctx: AppContext, input: EvidenceInput): Promis
         ...(input.files ? { files: input.files } : {}),
         cwd: input.cwd,
         head,
+        ...(worktreeState ? { worktreeState } : {}),
         filesChanged,
         startedAt: input.startedAt.toISOString(),
         finishedAt: finishedAt.toISOString(),
@@ -77,10 +79,12 @@ export async function addEvidence(ctx: AppContext, input: EvidenceInput): Promis
     const changes: Array<{ path: string; value: unknown }> = [{ path: evidencePath(taskId, id), value: r.evidence }];
     if (r.renewed) changes.push({ path: claimPath(taskId), value: r.claim });
     if (r.task.status !== (getTask(snap, taskId) as TaskDoc).status) changes.push({ path: taskPath(taskId), value: r.task });
-    const what = input.kind === "edit" ? `edit ${(input.files ?? []).join(", ")}` : `${input.command} -> ${input.outcome?.exitCode ?? "?"}`;
+    // Subjects are public once pushed: the command is scrubbed here as in the document.
+    const what = input.kind === "edit" ? `edit ${(input.files ?? []).join(", ")}` : `${scrubCommand(input.command ?? "")} -> ${input.outcome?.exitCode ?? "?"}`;
+    const acting = input.actor ? { ...ctx, actor: { ...ctx.actor, name: input.actor, email: `${input.actor.replace(/[^A-Za-z0-9._-]+/g, "-")}@planref.invalid` } } : ctx;
     return {
       changes,
-      commit: commitInfo(ctx, "evidence", `evidence on ${taskId}: ${what}`.slice(0, 200), { task: taskId, epoch: r.claim.epoch, extra: [["Planref-Captured-By", input.capturedBy]] }),
+      commit: commitInfo(acting, "evidence", `evidence on ${taskId}: ${what}`.slice(0, 200), { task: taskId, epoch: r.claim.epoch, extra: [["Planref-Captured-By", input.capturedBy]] }),
       result: r,
     };
   });
@@ -104,5 +108,8 @@ export async function activeTaskFor(ctx: AppContext, explicit: string | undefine
   readPlan(snap);
   if (explicit) return resolveTaskId(snap, explicit);
   const mine = myLiveClaims(ctx, snap);
-  return mine.length === 1 ? (mine[0] as { task: string }).task : null;
+  if (mine.length === 1) return (mine[0] as { task: string }).task;
+  // A claim this worktree remembers but lost: naming it makes the lease check say so.
+  const remembered = ctx.leases?.tasks() ?? [];
+  return mine.length === 0 && remembered.length === 1 ? (remembered[0] as string) : null;
 }

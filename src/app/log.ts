@@ -1,4 +1,6 @@
-import { UsageError } from "../errors.js";
+import { NotFoundError, UsageError } from "../errors.js";
+import type { Snapshot } from "../store/types.js";
+import { resolveTaskId } from "./state/tasks.js";
 import type { HistoryEntry } from "../store/types.js";
 import type { AppContext } from "./context.js";
 import { loadSnapshot, readPlan } from "./state/plan.js";
@@ -28,9 +30,11 @@ export async function auditLog(ctx: AppContext, query: LogQuery = {}): Promise<L
   if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1)) {
     throw new UsageError(`--limit must be a positive whole number, got ${query.limit}`);
   }
-  if ((await ctx.store.tip()) === null) readPlan(await loadSnapshot(ctx));
+  const snap = await loadSnapshot(ctx);
+  if (snap.commit === null) readPlan(snap);
   const trailers: Record<string, string> = {};
-  if (query.task) trailers["Planref-Task"] = query.task;
+  // A PRD id or prefix names the task as everywhere else; a task that no longer exists is matched as written.
+  if (query.task) trailers["Planref-Task"] = tryResolve(snap, query.task);
   if (query.actor) trailers["Planref-Actor"] = query.actor;
   if (query.op) trailers["Planref-Op"] = query.op;
   const entries = await ctx.store.history({ ...(query.limit ? { limit: query.limit } : {}), trailers });
@@ -52,4 +56,13 @@ function toLogEntry(e: HistoryEntry): LogEntry {
     committer: `${e.committer.name} <${e.committer.email}>`,
     trailers: e.trailers,
   };
+}
+
+function tryResolve(snap: Snapshot, ref: string): string {
+  try {
+    return resolveTaskId(snap, ref);
+  } catch (e) {
+    if (e instanceof NotFoundError) return ref;
+    throw e;
+  }
 }

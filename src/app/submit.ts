@@ -10,7 +10,7 @@ import { getClaim, leaseClock } from "./state/claims.js";
 import { recordPath, SUBMISSIONS, taskPath } from "./state/documents.js";
 import { loadSnapshot, readPlan } from "./state/plan.js";
 import { getTask } from "./state/tasks.js";
-import { workFacts } from "./work-facts.js";
+import { inWorktree, workFacts } from "./work-facts.js";
 
 export interface SubmitInput {
   task?: string;
@@ -44,8 +44,10 @@ export async function submitTask(ctx: AppContext, input: SubmitInput): Promise<{
       task,
       reportedCommands: input.commands ?? [],
       declaredFiles: input.files ?? [],
-      evidence: taskEvidence(snap, taskId),
+      evidence: inWorktree(taskEvidence(snap, taskId), facts.worktree),
       head: facts.head,
+      worktreeState: facts.worktreeState,
+      worktree: facts.worktree,
       changedFiles: facts.changedFiles,
       scope: claim.scope,
     });
@@ -58,6 +60,7 @@ export async function submitTask(ctx: AppContext, input: SubmitInput): Promise<{
       summary: input.summary,
       reported: { commands: input.commands ?? [], files: input.files ?? [] },
       head: facts.head,
+      ...(facts.worktreeState ? { worktreeState: facts.worktreeState } : {}),
       baseCommit: claim.baseCommit,
       branch: claim.branch,
       changedFiles: facts.changedFiles,

@@ -1,8 +1,9 @@
-import type { ClaimDoc } from "../schema/types.js";
+import type { ClaimDoc, EvidenceDoc } from "../schema/types.js";
 import type { AppContext } from "./context.js";
 
 export interface WorkFacts {
   head: string | null;
+  worktreeState: string | null;
   changedFiles: string[];
   worktree: string | null;
 }
@@ -13,9 +14,16 @@ export interface WorkFacts {
  */
 export async function workFacts(ctx: AppContext, claim: ClaimDoc | undefined): Promise<WorkFacts> {
   const ws = ctx.workspace;
-  if (!ws || !claim) return { head: null, changedFiles: [], worktree: null };
+  if (!ws || !claim) return { head: null, worktreeState: null, changedFiles: [], worktree: null };
   const worktree = claim.worktree ?? claim.holder.worktree ?? ctx.session.worktree;
   const head = claim.branch ? await ws.resolveCommit(claim.branch).catch(() => null) : worktree ? await ws.head(worktree).catch(() => null) : null;
   const changedFiles = claim.baseCommit && worktree ? await ws.changedFiles(claim.baseCommit, worktree) : [];
-  return { head, changedFiles, worktree };
+  const worktreeState = worktree ? await ws.state(worktree) : null;
+  return { head, worktreeState, changedFiles, worktree };
+}
+
+/** Only what ran in the claim's worktree says anything about the work in it. */
+export function inWorktree(evidence: EvidenceDoc[], worktree: string | null): EvidenceDoc[] {
+  if (!worktree) return evidence;
+  return evidence.filter((e) => e.kind === "edit" || e.cwd === worktree || e.cwd.startsWith(`${worktree}/`));
 }

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { openProject, type Project } from "../runtime/open-project.js";
+import { discoverRepository, openProject, type Project } from "../runtime/open-project.js";
 import { parsePayload, sha256 } from "./payload.js";
 
 export interface HookIo {
@@ -61,7 +61,8 @@ export async function runHook(agent: string, event: string, io: HookIo): Promise
         return 0;
       }
       default:
-        // Events planref has no use for are allowed silently: agents add events over time.
+        // Agents add events over time: allow, and leave a trace of what was not handled.
+        logHookProblem(project, io, agent, event, new Error(`event ${event} is not handled by planref; allowed`));
         return 0;
     }
   } catch (e) {
@@ -75,9 +76,10 @@ export async function runHook(agent: string, event: string, io: HookIo): Promise
 function logHookProblem(project: Project | null, io: HookIo, agent: string, event: string, e: unknown): void {
   const line = `${new Date().toISOString()} hook ${agent} ${event}: ${(e as Error)?.message ?? String(e)}\n`;
   io.stderr(`planref: ${line}`);
-  if (!project) return;
   try {
-    const dir = join(project.location.commonDir, "planref");
+    // Without a project (the payload could not even be read), find the repository from the hook's own directory.
+    const commonDir = project?.location.commonDir ?? discoverRepository(io.cwd, io.env).commonDir;
+    const dir = join(commonDir, "planref");
     mkdirSync(dir, { recursive: true });
     appendFileSync(join(dir, "hooks.log"), line);
   } catch {

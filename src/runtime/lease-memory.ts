@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { LeaseMemory } from "../app/context.js";
 
 /**
@@ -7,6 +7,22 @@ import type { LeaseMemory } from "../app/context.js";
  * process in another worktree, or a stale agent after a takeover, cannot borrow them.
  */
 export function fileLeaseMemory(gitDir: string): LeaseMemory {
+  const memory = plainMemory(gitDir);
+  return {
+    ...memory,
+    rememberIn: (worktree, task, epoch) => {
+      const gitFile = join(worktree, ".git");
+      try {
+        const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(gitFile, "utf8"));
+        if (m?.[1]) plainMemory(resolve(worktree, m[1])).remember(task, epoch);
+      } catch {
+        /* not a linked worktree of ours: nothing to remember there */
+      }
+    },
+  };
+}
+
+function plainMemory(gitDir: string): Omit<LeaseMemory, "rememberIn"> {
   const file = join(gitDir, "planref", "leases.json");
   const read = (): Record<string, number> => {
     try {

@@ -14,6 +14,7 @@ import { processRunner } from "./command-runner.js";
 import { fileLeaseMemory } from "./lease-memory.js";
 
 export const STATE_REF = "refs/plan/state";
+export { discoverRepository };
 
 export interface OpenProjectOptions extends ActorInput {
   /** Runs commands for `run` and `verify`; the CLI passes one that streams to the terminal. */

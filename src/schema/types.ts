@@ -150,6 +150,7 @@ export interface EvidenceDoc {
   files?: string[];
   cwd: string;
   head: string | null;
+  worktreeState?: string;
   filesChanged: string[];
   startedAt: string;
   finishedAt: string;
@@ -166,7 +167,8 @@ export type FindingRule =
   | "review-missing"
   | "review-not-approved"
   | "review-by-claimant"
-  | "evidence-missing";
+  | "evidence-missing"
+  | "review-stale";
 
 export interface Finding {
   /** Stable within a task, e.g. "out-of-scope:src/db.ts"; waivers name it. */
@@ -184,6 +186,7 @@ export interface SubmissionDoc {
   summary: string;
   reported: { commands: string[]; files: string[] };
   head: string | null;
+  worktreeState?: string;
   baseCommit: string | null;
   branch: string | null;
   changedFiles: string[];

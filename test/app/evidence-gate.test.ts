@@ -4,7 +4,7 @@
  * what a waiver can and cannot settle, and lease renewal on activity.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getClaim } from "../../src/app/state/claims.js";
@@ -141,7 +141,7 @@ describe("evidence and the done gate", () => {
     await agent.verify({ cwd: wt });
   });
 
-  it("BUG: a change no hook reported as an edit (a Bash `sed -i`) leaves a passing verification 'fresh'", async () => {
+  it("a change no hook reported as an edit (a Bash `sed -i`) leaves a passing verification 'fresh'", async () => {
     // The agent breaks the file through its shell tool after verify passed. The hook records a
     // command (not an edit) and HEAD did not move, so lastChangeAt() never sees the change and
     // the gate would accept work that now fails its own verification.
@@ -218,8 +218,27 @@ describe("evidence and the done gate", () => {
     const refused = await caught(human.apply({ task: T001, waive: [{ finding: `verification-failing:${VERIFY}`, reason: "flaky" }] }));
     expect(refused.code).toBe("GATE_REFUSED");
     const report = (refused.data as any).report;
-    expect(report.blocking.map((f: any) => f.id)).toEqual([`verification-failing:${VERIFY}`]);
+    // The work changed after the review too (review-stale), and a failing verification is never waivable.
+    expect(report.blocking.map((f: any) => f.id)).toContain(`verification-failing:${VERIFY}`);
     expect(report.findings[0]).not.toHaveProperty("waived");
+  });
+
+  it("`planref run` in the main checkout counts as verification of the claim's worktree", async () => {
+    // agent-a claimed from the main checkout (with --worktree), so the main checkout remembers
+    // the epoch and `run` there records on T001. The command ran against the main checkout's
+    // files, yet the record carries the worktree's HEAD and passes the gate's freshness check.
+    mkdirSync(join(repo.dir, "src/export"), { recursive: true });
+    writeFileSync(join(repo.dir, "src/export/csv.ts"), 'export const toCsv = () => "ready";\n');
+    try {
+      clock.tick();
+      const r = await as("agent-a").run({ command: [VERIFY], cwd: repo.dir });
+      expect(r.evidence).toMatchObject({ task: T001, exitCode: 0, cwd: repo.dir, verification: true, head: wtGit("rev-parse", "HEAD") });
+      // The worktree itself still fails its verification.
+      expect(execFileSync("sh", ["-c", `${VERIFY} && echo pass || echo fail`], { cwd: wt, encoding: "utf8" }).trim()).toBe("fail");
+      expect((await dryRun()).holds).toBe(false);
+    } finally {
+      rmSync(join(repo.dir, "src"), { recursive: true, force: true });
+    }
   });
 
   it("restoring the work and verifying again lets it become done: completion records who, the head and the review; the claim ends", async () => {
@@ -237,7 +256,7 @@ describe("evidence and the done gate", () => {
     expect(getClaim(await loadSnapshot(human.context), T001)?.state).toBe("submitted");
   });
 
-  it("BUG: work changed after the approving review still becomes done without another review", async () => {
+  it("work changed after the approving review still becomes done without another review", async () => {
     // The reviewer approved the submission at submission.head; the holder then changes the work
     // (the claim is still live) and re-runs verify. evaluateGate never compares the reviewed
     // submission's head and changed files with the work as it is now.
@@ -267,7 +286,7 @@ describe("evidence and the done gate", () => {
     expect((await dryRun(id)).holds).toBe(false);
   });
 
-  it("BUG: a verification command holding a credential never counts as run, because the recorded command is scrubbed", async () => {
+  it("a verification command holding a credential never counts as run, because the recorded command is scrubbed", async () => {
     // Test databases with throw-away passwords in a URL are common in verification commands.
     const cmd = "DATABASE_URL=postgres://app:localpw123@localhost:5432/test sh -c 'test -n \"$DATABASE_URL\"'";
     await human.editTask("T002", { verification: [cmd] });

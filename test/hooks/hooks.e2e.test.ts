@@ -183,7 +183,7 @@ describe("Claude Code hooks in a claimed worktree", () => {
       expect(JSON.stringify(e)).not.toContain(token);
     });
 
-    it("BUG: a token in a Bash command must not reach the state ref's commit message either", async () => {
+    it("a token in a Bash command must not reach the state ref's commit message either", async () => {
       // src/app/evidence.ts builds the commit subject from input.command, not the scrubbed command.
       const token = SECRETS.githubClassic;
       await claude("PostToolUse", "post-bash-success", r.worktree, (p) => (p.tool_input.command = `GH_TOKEN=${token} gh pr view 13`));
@@ -278,7 +278,7 @@ describe("bad input never breaks the agent", () => {
     expect(res.stdout).toBe("");
   });
 
-  it("BUG: unreadable payloads and unknown agents are logged to <commondir>/planref/hooks.log", async () => {
+  it("unreadable payloads and unknown agents are logged to <commondir>/planref/hooks.log", async () => {
     // src/hooks/main.ts parses the payload before it opens the project, so logHookProblem has no
     // project and writes only to stderr, although the hook runs inside the repository.
     const before = hookLog(r.commonDir).length;
@@ -288,7 +288,7 @@ describe("bad input never breaks the agent", () => {
     expect(lines[3]).toContain('unknown agent "gemini"');
   });
 
-  it("BUG: an unknown event is logged, not silently dropped", async () => {
+  it("an unknown event is logged, not silently dropped", async () => {
     const before = hookLog(r.commonDir).length;
     const res = await hook("claude", "Notification", valid(), r.worktree, r.repo.env);
     expect(res.code).toBe(0);

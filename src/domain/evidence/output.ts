@@ -22,3 +22,8 @@ export function sameCommand(a: string, b: string): boolean {
   const norm = (s: string) => s.trim().replace(/\s+/g, " ").replace(/^`(.*)`$/, "$1");
   return norm(a) === norm(b);
 }
+
+/** Stored commands are scrubbed, so a command with a credential is compared in its scrubbed form too. */
+export function matchesCommand(stored: string, wanted: string): boolean {
+  return sameCommand(stored, wanted) || sameCommand(stored, scrubCommand(wanted));
+}

@@ -2,7 +2,7 @@ import { renewClaim } from "../claims/claim.js";
 import type { LeaseClock } from "../claims/lease.js";
 import { checkFence, type Fence } from "../claims/claim.js";
 import type { ClaimDoc, EvidenceDoc, TaskDoc } from "../../schema/types.js";
-import { sameCommand } from "./output.js";
+import { matchesCommand } from "./output.js";
 
 export interface RecordInput {
   task: TaskDoc;
@@ -33,7 +33,7 @@ export function recordEvidence(input: RecordInput): RecordResult {
     ...input.evidence,
     task: input.task.id,
     epoch: claim.epoch,
-    ...(input.evidence.command !== undefined ? { verification: input.task.verification.some((v) => sameCommand(v, input.evidence.command as string)) } : {}),
+    ...(input.evidence.command !== undefined ? { verification: input.task.verification.some((v) => matchesCommand(input.evidence.command as string, v)) } : {}),
   };
   return { evidence, claim: due ? next.claim : claim, task: next.task, renewed: due };
 }

@@ -1,5 +1,5 @@
 import type { EvidenceDoc, Finding, TaskDoc } from "../../schema/types.js";
-import { sameCommand } from "../evidence/output.js";
+import { matchesCommand } from "../evidence/output.js";
 import { matchesAnyGlob } from "../globs/index.js";
 
 /** Evidence planref ran or a hook saw; what an agent merely reported does not count. */
@@ -21,12 +21,13 @@ export function lastChangeAt(evidence: readonly EvidenceDoc[], head: string | nu
  * Each verification command must have passed, captured by planref or a hook, at the work
  * branch's current HEAD and after the last change.
  */
-export function verificationFindings(task: TaskDoc, evidence: readonly EvidenceDoc[], head: string | null): Finding[] {
+export function verificationFindings(task: TaskDoc, evidence: readonly EvidenceDoc[], head: string | null, worktreeState: string | null = null): Finding[] {
   const out: Finding[] = [];
   const lastChange = lastChangeAt(evidence, head);
   for (const cmd of task.verification) {
-    const runs = evidence.filter((e) => e.kind === "command" && e.command !== undefined && sameCommand(e.command, cmd));
-    const real = runs.filter(captured);
+    const runs = evidence.filter((e) => e.kind === "command" && e.command !== undefined && matchesCommand(e.command, cmd));
+    // A run whose exit status nobody saw (Codex, an interrupted command) proves nothing either way.
+    const real = runs.filter((e) => captured(e) && e.exitCode !== null && e.exitCode !== undefined);
     const id = (rule: Finding["rule"]) => `${rule}:${cmd}`;
     if (real.length === 0) {
       out.push(
@@ -39,7 +40,11 @@ export function verificationFindings(task: TaskDoc, evidence: readonly EvidenceD
     const latest = real.reduce((a, b) => (b.finishedAt > a.finishedAt ? b : a));
     if (latest.exitCode !== 0) {
       out.push({ id: id("verification-failing"), rule: "verification-failing", message: `"${cmd}" last exited ${latest.exitCode} (${latest.finishedAt})` });
-    } else if ((head !== null && latest.head !== head) || (lastChange !== null && latest.startedAt < lastChange)) {
+    } else if (
+      (head !== null && latest.head !== head) ||
+      (lastChange !== null && latest.startedAt < lastChange) ||
+      (worktreeState !== null && latest.worktreeState !== undefined && latest.worktreeState !== worktreeState)
+    ) {
       out.push({
         id: id("verification-stale"),
         rule: "verification-stale",

@@ -1,5 +1,5 @@
 import type { EvidenceDoc, Finding, TaskDoc } from "../../schema/types.js";
-import { sameCommand } from "../evidence/output.js";
+import { matchesCommand } from "../evidence/output.js";
 import { captured, scopeFindings, verificationFindings } from "./checks.js";
 
 export interface CrossCheckInput {
@@ -8,8 +8,11 @@ export interface CrossCheckInput {
   declaredFiles: readonly string[];
   evidence: readonly EvidenceDoc[];
   head: string | null;
+  worktreeState?: string | null;
   changedFiles: readonly string[];
   scope: readonly string[];
+  /** The worktree the claim works in; declared absolute paths are read relative to it. */
+  worktree?: string | null;
 }
 
 /**
@@ -21,15 +24,16 @@ export function crossCheck(input: CrossCheckInput): Finding[] {
   const seen = input.evidence.filter((e) => e.kind === "command" && captured(e));
   const out: Finding[] = [];
   for (const cmd of input.reportedCommands) {
-    if (!seen.some((e) => e.command !== undefined && sameCommand(e.command, cmd))) {
+    if (!seen.some((e) => e.command !== undefined && matchesCommand(e.command, cmd))) {
       out.push({ id: `unseen-command:${cmd}`, rule: "unseen-command", message: `reported "${cmd}", but no hook or planref run ever saw it` });
     }
   }
-  out.push(...verificationFindings(input.task, input.evidence, input.head));
+  out.push(...verificationFindings(input.task, input.evidence, input.head, input.worktreeState ?? null));
   out.push(...scopeFindings(input.changedFiles, input.scope));
   const changed = new Set(input.changedFiles);
   for (const f of input.declaredFiles) {
-    if (!changed.has(f.replace(/^\.\//, ""))) out.push({ id: `declared-unchanged:${f}`, rule: "declared-unchanged", message: `declared ${f} as changed, but git shows no change to it` });
+    const rel = input.worktree && f.startsWith(`${input.worktree}/`) ? f.slice(input.worktree.length + 1) : f.replace(/^\.\//, "");
+    if (!changed.has(rel)) out.push({ id: `declared-unchanged:${f}`, rule: "declared-unchanged", message: `declared ${f} as changed, but git shows no change to it` });
   }
   return out;
 }

@@ -8,6 +8,7 @@ export interface GateInput {
   evidence: readonly EvidenceDoc[];
   /** The work branch's HEAD now, and what changed since the claim's base. */
   head: string | null;
+  worktreeState?: string | null;
   changedFiles: readonly string[];
   scope: readonly string[];
   claimant: string | null;
@@ -45,8 +46,16 @@ export function evaluateGate(input: GateInput): GateReport {
   else if (input.distinctReviewer && input.claimant !== null && review.by === input.claimant) {
     findings.push({ id: "review-by-claimant", rule: "review-by-claimant", message: `${review.by} reviewed their own work; plan.yaml requires a different reviewer` });
   }
+  // What the reviewer approved is the submitted work; anything changed since needs a new review.
+  if (sub && review?.verdict === "approve") {
+    if (input.head !== null && sub.head !== null && sub.head !== input.head) {
+      findings.push({ id: "review-stale", rule: "review-stale", message: `the work changed after review: submitted at ${sub.head.slice(0, 10)}, HEAD is now ${input.head.slice(0, 10)}; submit again for a new review` });
+    } else if (input.worktreeState && sub.worktreeState && sub.worktreeState !== input.worktreeState) {
+      findings.push({ id: "review-stale", rule: "review-stale", message: "the worktree changed after review (uncommitted or untracked changes); submit again for a new review" });
+    }
+  }
   const verification = input.requireFreshVerification
-    ? verificationFindings(input.task, input.evidence, input.head)
+    ? verificationFindings(input.task, input.evidence, input.head, input.worktreeState ?? null)
     : verificationFindings(input.task, input.evidence, null).filter((f) => f.rule !== "verification-stale");
   findings.push(...verification);
   findings.push(...requiredEvidenceFindings(input.task, input.evidence, verification.length === 0));

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { GitError } from "../../errors.js";
@@ -38,6 +39,22 @@ export class GitWorkspace {
     const list = await gitText(["worktree", "list", "--porcelain"], { cwd: this.cwd(), env: this.env });
     if (list.split("\n").some((l) => l === `worktree ${path}`)) return;
     await runGit(["worktree", "add", "--quiet", path, branch], { cwd: this.cwd(), env: this.env });
+  }
+
+  async state(worktree: string): Promise<string | null> {
+    try {
+      const hash = createHash("sha256");
+      hash.update(`${(await this.head(worktree)) ?? "unborn"}\n`);
+      hash.update((await runGit(["diff", "HEAD", "--binary", "--no-color", "--no-ext-diff"], { cwd: worktree, env: this.env, allowFailure: true })).stdout);
+      const untracked = (await gitText(["ls-files", "--others", "--exclude-standard", "-z"], { cwd: worktree, env: this.env })).split("\0").filter(Boolean);
+      if (untracked.length) {
+        hash.update(untracked.join("\0"));
+        hash.update(await gitText(["hash-object", "--stdin-paths"], { cwd: worktree, env: this.env, input: untracked.join("\n") }));
+      }
+      return hash.digest("hex");
+    } catch {
+      return null;
+    }
   }
 
   async worktreeOf(branch: string): Promise<string | null> {

@@ -202,7 +202,7 @@ describe("crossCheck: the agent's report against captured evidence and git", () 
 describe("verification runs whose exit status is unknown (Codex PostToolUse, interrupted Bash)", () => {
   // Codex reports no exit status, so a hook records exitCode null. Such a run says nothing
   // about pass or fail; it must not overrule a passing `planref verify` seen just before it.
-  it("BUG: a later run with an unknown exit status turns a passing verification into 'verification-failing ... exited null'", () => {
+  it("a later run with an unknown exit status turns a passing verification into 'verification-failing ... exited null'", () => {
     const evidence = [edit(1), run(2), run(3, { capturedBy: "hook", exitCode: null, source: { agent: "codex", event: "PostToolUse", tool: "shell" } })];
     const findings = verificationFindings(task(), evidence, HEAD);
     expect(findings.map((f) => f.message).join("\n")).not.toMatch(/exited null/);
