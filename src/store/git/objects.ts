@@ -69,7 +69,8 @@ export function readLooseObject(objectsDir: string, oid: string): RawObject | nu
   const raw = inflateSync(data);
   const nul = raw.indexOf(0);
   const [type, len] = raw.subarray(0, nul).toString("latin1").split(" ");
-  const content = raw.subarray(nul + 1);
+  // A copy: a view would pin zlib's whole output chunk, which at 10,000 documents is ~150 MiB.
+  const content = Buffer.from(raw.subarray(nul + 1));
   if (Number(len) !== content.length) throw new InternalError(`loose object ${oid} is corrupt (length mismatch)`);
   return { type: type as ObjectType, content };
 }
@@ -87,10 +88,14 @@ export const BLOB_MODE = "100644";
 
 /** Git sorts tree entries bytewise, comparing a directory as if its name ended in "/". */
 export function compareTreeEntries(a: TreeEntry, b: TreeEntry): number {
-  const an = Buffer.from(a.mode === TREE_MODE ? `${a.name}/` : a.name, "utf8");
-  const bn = Buffer.from(b.mode === TREE_MODE ? `${b.name}/` : b.name, "utf8");
-  return Buffer.compare(an, bn);
+  const as = a.mode === TREE_MODE ? `${a.name}/` : a.name;
+  const bs = b.mode === TREE_MODE ? `${b.name}/` : b.name;
+  // For ASCII names (all planref writes) string order is byte order; only others need bytes.
+  if (ASCII.test(as) && ASCII.test(bs)) return as < bs ? -1 : as > bs ? 1 : 0;
+  return Buffer.compare(Buffer.from(as, "utf8"), Buffer.from(bs, "utf8"));
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 export function encodeTree(entries: TreeEntry[]): Buffer {
   const sorted = [...entries].sort(compareTreeEntries);
