@@ -103,12 +103,27 @@ export async function nextTask(ctx: AppContext, input: { kind?: string } = {}): 
   };
 }
 
+/**
+ * `waves`: the parallel schedule. It depends on the documents and on which claims are live
+ * now, so it is cached under the commit and the set of live claims.
+ */
 export async function waves(ctx: AppContext, input: { agents?: number } = {}): Promise<WavePlan> {
   if (input.agents !== undefined && (!Number.isInteger(input.agents) || input.agents < 1)) throw new UsageError(`--agents must be a positive whole number, got ${input.agents}`);
-  const snap = await loadSnapshot(ctx);
-  const plan = readPlan(snap);
-  const view = planningView(snap, leaseClock(ctx, plan));
-  return planWaves({ tasks: view.tasks, liveClaims: view.liveClaims, overlaps, ...(input.agents ? { agents: input.agents } : {}) });
+  const { value: claims } = await withFormatCheck(() =>
+    ctx.store.derive("live-claims-v1", (snap) => ({ claims: allClaims(snap).filter((c) => c.state === "live"), skewMargin: readPlan(snap).settings.claims.skewMargin })),
+  );
+  const clock = { now: ctx.now().getTime(), skewSeconds: parseDuration(claims.skewMargin, "skewMargin") };
+  const live = claims.claims.filter((c) => isLive(c, clock)).map((c) => `${c.task}@${c.epoch}`).sort();
+  const key = `${input.agents ?? "-"}|${live.join(",")}`;
+  const { value } = await ctx.store.derive(
+    "waves-v1",
+    (snap) => {
+      const view = planningView(snap, leaseClock(ctx, readPlan(snap)));
+      return planWaves({ tasks: view.tasks, liveClaims: view.liveClaims, overlaps, ...(input.agents ? { agents: input.agents } : {}) });
+    },
+    key,
+  );
+  return value;
 }
 
 export interface ScoreReport {

@@ -142,25 +142,25 @@ export class Engine implements DocStore {
     return out;
   }
 
-  protected readonly views = new Map<string, { commit: string | null; value: unknown }>();
+  protected readonly views = new Map<string, { commit: string | null; value: unknown; key?: string }>();
 
-  async derive<T>(name: string, compute: (snapshot: LoadedSnapshot) => T): Promise<{ commit: string | null; value: T }> {
+  async derive<T>(name: string, compute: (snapshot: LoadedSnapshot) => T, key?: string): Promise<{ commit: string | null; value: T }> {
     const tip = await this.tip();
     const hit = this.views.get(name) ?? this.loadView(name);
-    if (hit && hit.commit === tip) return hit as { commit: string | null; value: T };
+    if (hit && hit.commit === tip && hit.key === key) return { commit: tip, value: hit.value as T };
     const value = compute(await this.snapshot(tip));
-    const view = { commit: tip, value };
+    const view = { commit: tip, value, ...(key !== undefined ? { key } : {}) };
     this.views.set(name, view);
     this.saveView(name, view);
     return view;
   }
 
   /** Disk persistence of derived views; the git store keeps them in its cache directory. */
-  protected loadView(_name: string): { commit: string | null; value: unknown } | undefined {
+  protected loadView(_name: string): { commit: string | null; value: unknown; key?: string } | undefined {
     return undefined;
   }
 
-  protected saveView(_name: string, _view: { commit: string | null; value: unknown }): void {}
+  protected saveView(_name: string, _view: { commit: string | null; value: unknown; key?: string }): void {}
 
   async close(): Promise<void> {}
 }

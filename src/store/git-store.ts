@@ -139,21 +139,22 @@ export class GitStore extends Engine {
     return this.cacheFile ? join(this.cacheFile, "..", "views", `${name.replace(/[^A-Za-z0-9._-]/g, "_")}.json`) : null;
   }
 
-  protected override loadView(name: string): { commit: string | null; value: unknown } | undefined {
+  protected override loadView(name: string): { commit: string | null; value: unknown; key?: string } | undefined {
     const file = this.viewFile(name);
     if (!file) return undefined;
     try {
-      const data = JSON.parse(readFileSync(file, "utf8")) as { key?: string; commit?: string; value?: unknown };
-      return data.key === this.cacheKey && typeof data.commit === "string" ? { commit: data.commit, value: data.value } : undefined;
+      const data = JSON.parse(readFileSync(file, "utf8")) as { schema?: string; key?: string; commit?: string; value?: unknown };
+      if (data.schema !== this.cacheKey || typeof data.commit !== "string") return undefined;
+      return { commit: data.commit, value: data.value, ...(typeof data.key === "string" ? { key: data.key } : {}) };
     } catch {
       return undefined;
     }
   }
 
-  protected override saveView(name: string, view: { commit: string | null; value: unknown }): void {
+  protected override saveView(name: string, view: { commit: string | null; value: unknown; key?: string }): void {
     const file = this.viewFile(name);
     if (!file || view.commit === null) return;
-    writeJsonAtomic(file, { key: this.cacheKey, commit: view.commit, value: view.value });
+    writeJsonAtomic(file, { schema: this.cacheKey, key: view.key, commit: view.commit, value: view.value });
   }
 
   /** Writes the current view to the disk cache when it moved; the CLI calls this once at exit. */

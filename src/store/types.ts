@@ -107,9 +107,10 @@ export interface DocStore {
   /**
    * A value computed from the documents at the tip, cached by commit (in memory, and on
    * disk for the git store) so that reads at an unchanged tip skip loading the documents.
-   * `compute` must be a pure function of the snapshot; `name` changes when it does.
+   * `compute` must be a pure function of the snapshot (and of `key`, for inputs that are not
+   * in the documents); `name` changes when it does.
    */
-  derive<T>(name: string, compute: (snapshot: Snapshot) => T): Promise<{ commit: string | null; value: T }>;
+  derive<T>(name: string, compute: (snapshot: Snapshot) => T, key?: string): Promise<{ commit: string | null; value: T }>;
   /** Flush caches and stop helper processes. */
   close(): Promise<void>;
 }

@@ -340,9 +340,19 @@ export function validateGlobs(globs: readonly string[]): Issue[] {
 }
 
 /** Parses a glob; throws ValidationError (VALIDATION_FAILED) with one issue if it is invalid. */
+// Plans repeat the same globs thousands of times (waves, next, the scope guard); compiling is
+// pure, so each distinct glob is compiled once. The cap keeps a long-lived server bounded.
+const compiled = new Map<string, CompiledGlob>();
+const COMPILE_CACHE_MAX = 50_000;
+
 export function compileGlob(glob: string): CompiledGlob {
+  const hit = compiled.get(glob);
+  if (hit) return hit;
   try {
-    return compileOrThrowSyntax(glob);
+    const c = compileOrThrowSyntax(glob);
+    if (compiled.size >= COMPILE_CACHE_MAX) compiled.clear();
+    compiled.set(glob, c);
+    return c;
   } catch (err) {
     if (err instanceof GlobSyntaxError) {
       const issue = toIssue(glob, err);
