@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import Ajv2020 from "ajv/dist/2020.js";
+import Ajv2020Module from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CATALOG } from "../../src/errors.js";
@@ -15,6 +15,11 @@ const PRD = fileURLToPath(new URL("../../fixtures/prd/invoice-export.md", import
 
 /** The --json output of the claim commands, checked against schemas/output/*.schema.json. */
 function validator() {
+  // ajv ships CommonJS: the class is the module's default export.
+  const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as new (o: object) => {
+    addSchema(s: unknown): void;
+    getSchema(id: string): ((v: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null } | undefined;
+  };
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   (addFormats as unknown as (a: unknown) => void)(ajv);
   for (const dir of [SCHEMAS, join(SCHEMAS, "output")]) {
@@ -24,7 +29,7 @@ function validator() {
     const validate = ajv.getSchema(`https://planref.dev/schemas/output/${name}.schema.json`);
     if (!validate) throw new Error(`no output schema ${name}`);
     const ok = validate(value);
-    return ok ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+    return ok ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`);
   };
 }
 
