@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { UnsupportedRepositoryError } from "../errors.js";
 import type { DocumentRegistry } from "./documents.js";
 import { Engine, matchesTrailers, toHistoryEntry } from "./engine.js";
 import { CatFileBatch } from "./git/cat-file.js";
@@ -178,7 +179,8 @@ async function gitCommitter(commonDir: string): Promise<Identity | null> {
     const text = await gitText(["var", "GIT_COMMITTER_IDENT"], { cwd: commonDir, env: { ...process.env, GIT_DIR: commonDir } });
     const sig = parseSignature(text.trim());
     return { name: sig.name, email: sig.email };
-  } catch {
+  } catch (e) {
+    if (e instanceof UnsupportedRepositoryError) throw e;
     // No git identity configured: the acting actor stands as committer too.
     return null;
   }

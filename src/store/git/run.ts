@@ -19,7 +19,16 @@ export interface GitResult {
  * Runs one native git command. The environment is the caller's, minus variables that
  * would make git prompt (no command may prompt when stdin is not a terminal).
  */
-export function runGit(args: string[], options: GitRunOptions): Promise<GitResult> {
+export async function runGit(args: string[], options: GitRunOptions): Promise<GitResult> {
+  // Checked once per process, on the first git planref runs: reads that never spawn git stay free.
+  versionChecked ??= checkGitVersion(options.cwd);
+  await versionChecked;
+  return spawnGit(args, options);
+}
+
+let versionChecked: Promise<string> | null = null;
+
+function spawnGit(args: string[], options: GitRunOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn("git", args, {
       cwd: options.cwd,
@@ -72,7 +81,7 @@ export function versionAtLeast(v: readonly number[], min: readonly number[]): bo
 export async function checkGitVersion(cwd: string): Promise<string> {
   let text: string;
   try {
-    text = await gitText(["--version"], { cwd });
+    text = (await spawnGit(["--version"], { cwd })).stdout.toString("utf8");
   } catch (e) {
     throw new UnsupportedRepositoryError("git was not found or could not run", {
       hint: "Install git 2.31 or newer and make sure it is on PATH.",
