@@ -228,6 +228,11 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .option("--bin <command>", "how hooks invoke planref (default: this planref's absolute path)")
     .action(action(() => import("./commands/agents.js").then((m) => m.setupCmd)));
 
+  cmd("mcp", "MCP server on stdio: the core tools by default, more with --tools or --all-tools (logs go to stderr)")
+    .option("--tools <list>", "also expose these tools, comma-separated (review, apply_dry_run, task_list, log, waves, evidence_list; default: $PLANREF_MCP_TOOLS)")
+    .option("--all-tools", "expose every tool")
+    .action(action(() => import("./commands/mcp.js").then((m) => m.default)));
+
   cmd("packet", "the work packet of a task: everything an agent needs, within a size budget")
     .argument("<task>", "task id, PRD id or unambiguous prefix")
     .option("--format <format>", "md for agents, json for programs", parseChoice(["md", "json"]), "md")
