@@ -1,9 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import type { CommandOutcome, CommandRunner } from "../app/context.js";
+import { exitStatus, OutputCapture } from "../runtime/output-capture.js";
 
-const KEEP_BYTES = 256 * 1024;
 /** How often a running command reports progress (which also keeps a client's request timeout alive). */
 const PROGRESS_MS = 5_000;
 /** How long a cancelled command gets between SIGTERM and SIGKILL. */
@@ -34,21 +33,8 @@ export function capturingRunner(options: { env: NodeJS.ProcessEnv; log: (line: s
         const spawnOptions = { cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"], detached: true };
         const child = typeof command === "string" ? spawn(command, { ...spawnOptions, shell: true }) : spawn(command[0] as string, command.slice(1), spawnOptions);
         const label = typeof command === "string" ? command : command.join(" ");
-        const hash = createHash("sha256");
-        let kept: Buffer[] = [];
-        let keptBytes = 0;
-        let total = 0;
-        const take = (chunk: Buffer) => {
-          hash.update(chunk);
-          total += chunk.length;
-          kept.push(chunk);
-          keptBytes += chunk.length;
-          if (keptBytes > KEEP_BYTES * 2) {
-            const all = Buffer.concat(kept).subarray(-KEEP_BYTES);
-            kept = [all];
-            keptBytes = all.length;
-          }
-        };
+        const capture = new OutputCapture();
+        const take = (chunk: Buffer) => capture.take(chunk);
         child.stdout.on("data", take);
         child.stderr.on("data", take);
 
@@ -84,15 +70,11 @@ export function capturingRunner(options: { env: NodeJS.ProcessEnv; log: (line: s
           if (failed) take(Buffer.from(failed));
           if (note) take(Buffer.from(note));
           resolve({
-            exitCode: failed ? 127 : code ?? (signal ? 128 + (SIGNALS[signal] ?? 0) : null),
+            exitCode: failed ? 127 : exitStatus(code, signal),
             durationMs: performance.now() - started,
-            output: Buffer.concat(kept).subarray(-KEEP_BYTES).toString("utf8"),
-            outputSha256: hash.digest("hex"),
-            outputBytes: total,
+            ...capture.finish(),
           });
         });
       }),
   };
 }
-
-const SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
