@@ -223,9 +223,10 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .argument("<agent>", "claude or codex")
     .argument("<event>", "SessionStart, PreToolUse, PostToolUse, PostToolUseFailure or Stop")
     .action(action(() => import("./commands/agents.js").then((m) => m.hookCmd)));
-  cmd("setup", "install planref's hooks into an agent's project settings (merges, never clobbers; idempotent)")
+  cmd("setup", "install planref's hooks and MCP server into an agent's project settings (merges, never clobbers; idempotent)")
     .argument("<agent>", "claude or codex")
     .option("--bin <command>", "how hooks invoke planref (default: this planref's absolute path)")
+    .option("--guide", "also write a short planref section into CLAUDE.md (claude) or AGENTS.md (codex)")
     .action(action(() => import("./commands/agents.js").then((m) => m.setupCmd)));
 
   cmd("mcp", "MCP server on stdio: the core tools by default, more with --tools or --all-tools (logs go to stderr)")

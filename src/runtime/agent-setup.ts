@@ -79,11 +79,104 @@ export function setupAgentHooks(agent: Agent, top: string, invoke: string): Setu
   return { agent, file, added, alreadyPresent, created: created && added.length > 0 };
 }
 
-/** Setup for the repository around `cwd`; hooks invoke `invoke`, by default the running planref binary. */
-export function setupAgent(agent: Agent, cwd: string, env: NodeJS.ProcessEnv, invoke?: string): SetupResult {
+export interface FullSetupResult {
+  hooks: SetupResult;
+  mcp: { file: string; added: boolean };
+  guide: { file: string; written: boolean } | null;
+}
+
+/**
+ * Setup for the repository around `cwd`: the hooks, the MCP server entry, and (only when
+ * asked) a short guide for the agent. Commands invoke `invoke`, by default the running
+ * planref binary.
+ */
+export function setupAgent(agent: Agent, cwd: string, env: NodeJS.ProcessEnv, options: { invoke?: string; guide?: boolean } = {}): FullSetupResult {
   const location = discoverRepository(cwd, env);
   if (!location.workTree) throw new UsageError("planref setup needs a checkout (this repository is bare)");
   const script = process.argv[1] ?? "";
-  const defaultInvoke = /(^|\/)planref$/.test(script) ? JSON.stringify(script) : "planref";
-  return setupAgentHooks(agent, location.workTree, invoke ?? defaultInvoke);
+  const invoke = options.invoke ?? (/(^|\/)planref$/.test(script) ? JSON.stringify(script) : "planref");
+  const top = location.workTree;
+  return {
+    hooks: setupAgentHooks(agent, top, invoke),
+    mcp: agent === "claude" ? registerClaudeMcp(top, invoke) : registerCodexMcp(top, invoke),
+    guide: options.guide ? writeGuide(join(top, agent === "claude" ? "CLAUDE.md" : "AGENTS.md")) : null,
+  };
+}
+
+/** `.mcp.json`: the project's MCP servers for Claude Code. An existing planref entry is kept. */
+function registerClaudeMcp(top: string, invoke: string): { file: string; added: boolean } {
+  const file = join(top, ".mcp.json");
+  const config = readJsonObject(file);
+  const servers = (config.mcpServers && typeof config.mcpServers === "object" ? config.mcpServers : {}) as Record<string, unknown>;
+  if (servers.planref) return { file, added: false };
+  const [command, ...args] = splitInvoke(invoke);
+  servers.planref = { command, args: [...args, "mcp"] };
+  config.mcpServers = servers;
+  writeAtomic(file, `${JSON.stringify(config, null, 2)}\n`);
+  return { file, added: true };
+}
+
+/** `.codex/config.toml`: appends an `[mcp_servers.planref]` table unless one is there. */
+function registerCodexMcp(top: string, invoke: string): { file: string; added: boolean } {
+  const file = join(top, ".codex", "config.toml");
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+  if (/^\s*\[mcp_servers\.planref\]\s*$/m.test(text)) return { file, added: false };
+  const [command, ...args] = splitInvoke(invoke);
+  const toml = `[mcp_servers.planref]\ncommand = ${JSON.stringify(command)}\nargs = ${JSON.stringify([...args, "mcp"])}\n`;
+  mkdirSync(dirname(file), { recursive: true });
+  writeAtomic(file, `${text}${text && !text.endsWith("\n") ? "\n" : ""}${text ? "\n" : ""}${toml}`);
+  return { file, added: true };
+}
+
+const GUIDE_BEGIN = "<!-- planref:begin -->";
+const GUIDE_END = "<!-- planref:end -->";
+
+const GUIDE = `${GUIDE_BEGIN}
+## Working with planref
+
+This repository's plan lives on the git ref \`refs/plan/state\`; planref is the only way to change it.
+
+- Find work: \`planref next\` (or the \`planref_next\` MCP tool). Claim before you edit: \`planref claim <task> --worktree\`, then work in that worktree.
+- Read \`planref packet <task>\`: intent, acceptance criteria, the files you may change (scope), verification commands, earlier attempts.
+- Stay inside the claimed scope. Renew your lease with \`planref heartbeat\` on long work (hooks do it on activity).
+- Prove it: \`planref verify\` runs the reviewed verification commands; \`planref run -- <cmd>\` records any other command.
+- Finish: \`planref submit --summary "..."\`. Your report is cross-checked against what was captured; someone else reviews; \`planref apply\` marks it done only if the evidence holds.
+- If you stop early: \`planref release <task>\`.
+${GUIDE_END}
+`;
+
+/** Writes the guide between markers, replacing an earlier version of it and nothing else. */
+function writeGuide(file: string): { file: string; written: boolean } {
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const start = text.indexOf(GUIDE_BEGIN);
+  const end = text.indexOf(GUIDE_END);
+  const next = start !== -1 && end > start ? `${text.slice(0, start)}${GUIDE.trimEnd()}${text.slice(end + GUIDE_END.length)}` : `${text}${text && !text.endsWith("\n") ? "\n" : ""}${text ? "\n" : ""}${GUIDE}`;
+  if (next === text) return { file, written: false };
+  writeAtomic(file, next);
+  return { file, written: true };
+}
+
+function splitInvoke(invoke: string): string[] {
+  const m = /^"((?:[^"\\]|\\.)*)"(.*)$/.exec(invoke);
+  if (m) return [JSON.parse(`"${m[1]}"`) as string, ...(m[2] ?? "").trim().split(/\s+/).filter(Boolean)];
+  return invoke.split(/\s+/).filter(Boolean);
+}
+
+function readJsonObject(file: string): Record<string, unknown> {
+  if (!existsSync(file)) return {};
+  const text = readFileSync(file, "utf8");
+  try {
+    const parsed = text.trim() ? (JSON.parse(text) as unknown) : {};
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not a JSON object");
+    return parsed as Record<string, unknown>;
+  } catch (e) {
+    throw new ValidationError(`${file} is not valid JSON: ${(e as Error).message}`, [{ path: file, message: (e as Error).message }], { hint: "Fix the file by hand; planref will not overwrite it." });
+  }
+}
+
+function writeAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.planref.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
