@@ -1,29 +1,60 @@
 import { relative, resolve, sep } from "node:path";
 import { isLive } from "../domain/claims/lease.js";
 import { matchesAnyGlob } from "../domain/globs/index.js";
-import type { ClaimDoc, TaskDoc } from "../schema/types.js";
+import type { ClaimDoc, PlanDoc, TaskDoc } from "../schema/types.js";
+import { parseDuration } from "../domain/claims/duration.js";
+import { getStatus } from "./status.js";
 import type { AppContext, CommandOutcome } from "./context.js";
 import { addEvidence } from "./evidence.js";
-import { allClaims, leaseClock } from "./state/claims.js";
-import { loadSnapshot, readPlan } from "./state/plan.js";
-import { allTasks, getTask } from "./state/tasks.js";
+import { allClaims } from "./state/claims.js";
+import { readPlan, withFormatCheck } from "./state/plan.js";
+import { getTask } from "./state/tasks.js";
+
+interface HookView {
+  project: string;
+  scopeGuard: PlanDoc["settings"]["scopeGuard"];
+  skewMargin: string;
+  claims: ClaimDoc[];
+  tasks: Record<string, Pick<TaskDoc, "id" | "title" | "status" | "verification">>;
+}
+
+/**
+ * What hooks read, cached by commit: hooks run on every tool use, and at 10,000 tasks
+ * loading every document to find one claim would cost more than the tool call itself.
+ */
+async function hookView(ctx: AppContext): Promise<HookView | null> {
+  if ((await ctx.store.tip()) === null) return null;
+  const { value } = await withFormatCheck(() =>
+    ctx.store.derive<HookView>("hooks-v1", (snap) => {
+      const plan = readPlan(snap);
+      const claims = allClaims(snap).filter((c) => c.state === "live");
+      const tasks: HookView["tasks"] = {};
+      for (const c of claims) {
+        const t = getTask(snap, c.task);
+        if (t) tasks[t.id] = { id: t.id, title: t.title, status: t.status, verification: t.verification };
+      }
+      return { project: plan.project.name, scopeGuard: plan.settings.scopeGuard, skewMargin: plan.settings.claims.skewMargin, claims, tasks };
+    }),
+  );
+  return value;
+}
 
 /** The live claim whose worktree contains `cwd`: how a hook knows which task an agent works on. */
-export async function claimForDirectory(ctx: AppContext, cwd: string): Promise<{ claim: ClaimDoc; task: TaskDoc; worktree: string } | null> {
-  const snap = await loadSnapshot(ctx);
-  if (snap.commit === null) return null;
-  const clock = leaseClock(ctx, readPlan(snap));
+export async function claimForDirectory(ctx: AppContext, cwd: string, view?: HookView | null): Promise<{ claim: ClaimDoc; task: HookView["tasks"][string]; worktree: string } | null> {
+  const v = view === undefined ? await hookView(ctx) : view;
+  if (!v) return null;
+  const clock = { now: ctx.now().getTime(), skewSeconds: parseDuration(v.skewMargin, "skewMargin") };
   const dir = resolve(cwd);
   let best: { claim: ClaimDoc; worktree: string } | null = null;
-  for (const c of allClaims(snap)) {
+  for (const c of v.claims) {
     const wt = c.worktree ?? c.holder.worktree;
     if (!wt || !isLive(c, clock)) continue;
     const inside = dir === wt || dir.startsWith(wt.endsWith(sep) ? wt : wt + sep);
     // The deepest worktree wins: a task worktree may sit inside the main checkout.
     if (inside && (!best || wt.length > best.worktree.length)) best = { claim: c, worktree: wt };
   }
-  if (!best) return null;
-  return { ...best, task: getTask(snap, best.claim.task) as TaskDoc };
+  const task = best ? v.tasks[best.claim.task] : undefined;
+  return best && task ? { ...best, task } : null;
 }
 
 export type GuardDecision = { action: "allow" } | { action: "warn" | "deny"; reason: string };
@@ -33,10 +64,10 @@ export type GuardDecision = { action: "allow" } | { action: "warn" | "deny"; rea
  * allowed, warned about or denied according to plan.yaml's scopeGuard policy.
  */
 export async function guardEdit(ctx: AppContext, input: { cwd: string; files: string[] }): Promise<GuardDecision> {
-  const snap = await loadSnapshot(ctx);
-  if (snap.commit === null || input.files.length === 0) return { action: "allow" };
-  const policy = readPlan(snap).settings.scopeGuard;
-  const mine = await claimForDirectory(ctx, input.cwd);
+  const view = await hookView(ctx);
+  if (!view || input.files.length === 0) return { action: "allow" };
+  const policy = view.scopeGuard;
+  const mine = await claimForDirectory(ctx, input.cwd, view);
   if (!mine) {
     if (policy.noClaim === "allow") return { action: "allow" };
     return { action: policy.noClaim, reason: `No planref claim covers ${input.cwd}. Claim a task first (planref next, then planref claim <task>) so your edits are tracked.` };
@@ -78,11 +109,10 @@ export async function recordObserved(
 
 /** What an agent should know when a session starts: who it is, its claim and packet summary, or what is ready. */
 export async function sessionContext(ctx: AppContext, input: { cwd: string }): Promise<string> {
-  const snap = await loadSnapshot(ctx);
-  if (snap.commit === null) return "";
-  const plan = readPlan(snap);
-  const mine = await claimForDirectory(ctx, input.cwd);
-  const lines = [`planref: project ${plan.project.name}; state on refs/plan/state.`];
+  const view = await hookView(ctx);
+  if (!view) return "";
+  const mine = await claimForDirectory(ctx, input.cwd, view);
+  const lines = [`planref: project ${view.project}; state on refs/plan/state.`];
   if (mine) {
     const t = mine.task;
     lines.push(
@@ -91,11 +121,8 @@ export async function sessionContext(ctx: AppContext, input: { cwd: string }): P
       `Full packet: planref packet ${t.id}. Record runs with planref run -- <cmd> or planref verify; submit with planref submit ${t.id} --summary "...".`,
     );
   } else {
-    const clock = leaseClock(ctx, plan);
-    const held = new Set(allClaims(snap).filter((c) => isLive(c, clock)).map((c) => c.task));
-    const status = new Map(allTasks(snap).map((t) => [t.id, t.status]));
-    const ready = allTasks(snap).filter((t) => t.status === "ready" && !held.has(t.id) && t.dependencies.every((d) => status.get(d) === "done"));
-    lines.push(ready.length ? `No claim in this worktree. Ready to claim: ${ready.slice(0, 5).map((t) => `${t.id} "${t.title}"`).join(", ")}${ready.length > 5 ? ` and ${ready.length - 5} more` : ""}. Pick one with planref next, then planref claim <task>.` : "No claim in this worktree and nothing is ready to claim.");
+    const ready = (await getStatus(ctx)).ready;
+    lines.push(ready.length ? `No claim in this worktree. Ready to claim: ${ready.slice(0, 5).join(", ")}${ready.length > 5 ? ` and ${ready.length - 5} more` : ""}. Pick one with planref next, then planref claim <task>.` : "No claim in this worktree and nothing is ready to claim.");
   }
   return lines.join("\n");
 }

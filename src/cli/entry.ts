@@ -1,5 +1,11 @@
 import { VERSION } from "../version.js";
 
+// A reader that stops early (`planref log | head`) is not an error: stop quietly, as git does.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 // `--version` is answered before anything else loads: agents probe it often.
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {

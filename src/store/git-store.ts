@@ -12,6 +12,8 @@ import { readSnapshotCache, writeJsonAtomic, writeSnapshotCache } from "./snapsh
 import type { ObjectDb, StateTree } from "./state-tree.js";
 import type { HistoryEntry, HistoryQuery, Identity } from "./types.js";
 
+const CACHE_REWRITE_DRIFT = 256;
+
 /** Loose objects are read and written in-process; anything packed goes through one cat-file. */
 export class GitObjectDb implements ObjectDb {
   private readonly objectsDir: string;
@@ -70,7 +72,8 @@ export class GitStore extends Engine {
   private readonly cacheFile: string | null;
   private readonly cacheKey: string;
   private diskCacheTried = false;
-  private dirty = false;
+  /** Documents by which the current view differs from the disk cache (Infinity: no usable cache). */
+  private drift = Number.POSITIVE_INFINITY;
 
   constructor(options: GitStoreOptions) {
     const { commonDir } = options.location;
@@ -96,15 +99,17 @@ export class GitStore extends Engine {
     if (this.current || this.diskCacheTried || !this.cacheFile) return this.current;
     this.diskCacheTried = true;
     const cached = readSnapshotCache(this.cacheFile, this.cacheKey);
+    if (cached) this.drift = 0;
     if (cached?.commit !== commit) return cached;
     // Reused as the tip's view only if the commit really has that tree; otherwise it is just a diff base.
     if ((await this.readCommit(commit)).tree !== cached.tree) return cached.withCommit("");
+    this.drift = 0;
     super.adopt(cached);
     return cached;
   }
 
   protected override adopt(view: StateTree): void {
-    if (this.current?.commit !== view.commit) this.dirty = true;
+    if (this.current?.commit !== view.commit) this.drift += view.drift;
     super.adopt(view);
   }
 
@@ -160,9 +165,12 @@ export class GitStore extends Engine {
 
   /** Writes the current view to the disk cache when it moved; the CLI calls this once at exit. */
   flushCache(): void {
-    if (!this.dirty || !this.current || !this.cacheFile) return;
+    // Rewriting megabytes after a one-document commit costs more than the next reader's diff
+    // from the older cache (it reads only what changed), so the cache is rewritten only once
+    // the view has drifted well away from it.
+    if (this.drift <= CACHE_REWRITE_DRIFT || !this.current || !this.cacheFile) return;
     writeSnapshotCache(this.cacheFile, this.cacheKey, this.current);
-    this.dirty = false;
+    this.drift = 0;
   }
 
   override async close(): Promise<void> {

@@ -36,6 +36,8 @@ export class StateTree implements LoadedSnapshot {
     readonly files: ReadonlyMap<string, FileEntry>,
     readonly dirs: ReadonlyMap<string, DirEntry>,
     readonly issues: Issue[] = [],
+    /** Documents decoded or written to make this view from its base: how far it drifted from it. */
+    readonly drift = 0,
   ) {}
 
   static empty(): StateTree {
@@ -71,7 +73,7 @@ export class StateTree implements LoadedSnapshot {
   }
 
   withCommit(commit: string): StateTree {
-    return new StateTree(commit, this.tree, this.files, this.dirs, this.issues);
+    return new StateTree(commit, this.tree, this.files, this.dirs, this.issues, this.drift);
   }
 }
 
@@ -128,7 +130,7 @@ export async function loadStateTree(
     if ("issues" in decoded) issues.push(...decoded.issues);
     else files.set(path, { oid, value: decoded.value });
   });
-  return new StateTree(commit, treeOid, files, dirs, issues);
+  return new StateTree(commit, treeOid, files, dirs, issues, blobsToRead.length);
 }
 
 function copySubtree(base: StateTree, dir: string, files: Map<string, FileEntry>, dirs: Map<string, DirEntry>): void {
@@ -208,7 +210,7 @@ export function applyChanges(db: ObjectDb, base: StateTree, changes: readonly En
     else p.entries.set(name, { mode: TREE_MODE, name, oid });
   }
   const root = dirs.get("") as DirEntry;
-  return new StateTree(null, root.oid, files, dirs, []);
+  return new StateTree(null, root.oid, files, dirs, [], changes.length);
 }
 
 function depth(dir: string): number {
