@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import { BLOB_MODE, TREE_MODE, type TreeEntry } from "./git/objects.js";
 import { type DirEntry, type FileEntry, StateTree } from "./state-tree.js";
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface CacheFile {
   format: number;
@@ -12,7 +12,7 @@ interface CacheFile {
   commit: string;
   tree: string;
   dirs: Array<[string, string]>;
-  files: Array<[string, string, unknown]>;
+  files: Array<[string, string, string]>;
 }
 
 /**
@@ -40,9 +40,9 @@ export function readSnapshotCache(file: string, key: string): StateTree | null {
     return true;
   };
   for (const [dir, oid] of data.dirs) if (dir !== "" && !addTo(dir, TREE_MODE, oid)) return null;
-  for (const [path, oid, value] of data.files) {
-    if (!addTo(path, BLOB_MODE, oid)) return null;
-    files.set(path, { oid, value });
+  for (const [path, oid, json] of data.files) {
+    if (!addTo(path, BLOB_MODE, oid) || typeof json !== "string") return null;
+    files.set(path, { oid, json });
   }
   if (dirs.get("")?.oid !== data.tree) return null;
   return new StateTree(data.commit, data.tree, files, dirs);
@@ -56,7 +56,9 @@ export function writeSnapshotCache(file: string, key: string, view: StateTree): 
     commit: view.commit,
     tree: view.tree,
     dirs: [...view.dirs].map(([dir, d]) => [dir, d.oid]),
-    files: [...view.files].map(([path, f]) => [path, f.oid, f.value]),
+    // Each document as JSON text: reading the cache then allocates one string per document
+    // instead of its whole object graph, and only the documents a command uses get parsed.
+    files: [...view.files].map(([path, f]) => [path, f.oid, f.json ?? JSON.stringify(f.value)]),
   };
   writeJsonAtomic(file, data);
 }

@@ -13,7 +13,18 @@ export interface ObjectDb {
 
 export interface FileEntry {
   oid: string;
-  value: unknown;
+  /** The document; absent until first read when the entry came from the cache as JSON text. */
+  value?: unknown;
+  json?: string;
+}
+
+/** A document, parsed from its cached JSON text on first use: most commands touch a handful of 10,000. */
+export function entryValue(f: FileEntry): unknown {
+  if (f.value === undefined && f.json !== undefined) {
+    f.value = JSON.parse(f.json);
+    f.json = undefined;
+  }
+  return f.value;
 }
 
 export interface DirEntry {
@@ -49,7 +60,8 @@ export class StateTree implements LoadedSnapshot {
   }
 
   get(path: string): unknown {
-    return this.files.get(path)?.value;
+    const f = this.files.get(path);
+    return f ? entryValue(f) : undefined;
   }
 
   has(path: string): boolean {
