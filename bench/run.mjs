@@ -4,6 +4,10 @@
 // CLI on copies of them and prints one table. Baselines (`node -e 0`, native git plumbing)
 // are measured in the same run, interleaved with the commands they are compared to, so the
 // ratios hold even when the machine is busy. Results also go to bench/results/latest.json.
+// Sections 1-6 measure the storage engine on the fast-import fixtures (bench/fixtures.mjs);
+// sections 7-12 (bench/capabilities.mjs) measure the CLI as agents use it, on repositories
+// built through planref itself (bench/cli-fixtures.mjs): spec import, next/waves, claims,
+// 8 racing agents, hooks and `planref run`.
 //
 // Environment: PLANREF_BENCH_REBUILD=1 rebuilds the fixtures; PLANREF_BENCH_KEEP=1 keeps the
 // run's temp directory; PLANREF_BENCH_STRICT=1 exits non-zero when a target is missed.
@@ -12,6 +16,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { ensureFixtures, TASKS } from "./fixtures.mjs";
+import { ensureCliFixtures } from "./cli-fixtures.mjs";
+import { runCapabilities } from "./capabilities.mjs";
 import { BENCH_DIR, ROOT, buildInternals, fmtMs, fmtSec, git, gitText, importFile, isolatedEnv, makeHome, summarize, timeSpawns, TMP } from "./support.mjs";
 
 const started = performance.now();
@@ -88,6 +94,10 @@ try {
   const fixtureMs = performance.now() - t;
   const m = fx.manifest;
   const fixtures = { loose: fx.loose, packed: fx.packed };
+  // Repositories built through planref itself (spec import, reviews), for sections 7-12.
+  t = performance.now();
+  const cliFx = await ensureCliFixtures({ bin: BIN, lib: LIB, internals: lib, log, rebuild });
+  const cliFixtureMs = performance.now() - t;
 
   const node = (args) => [process.execPath, args];
   const cli = (args) => [process.execPath, [BIN, ...args]];
@@ -95,7 +105,7 @@ try {
   const json = (r) => JSON.parse(r.stdout.toString("utf8"));
 
   // ---- 1. process start-up: node -e 0, planref --version and warm status, interleaved ----
-  log("\n[1/6] start-up: node -e 0, planref --version, planref status --json (warm disk cache)");
+  log("\n[1/12] start-up: node -e 0, planref --version, planref status --json (warm disk cache)");
   const warm = { loose: workCopy(fixtures.loose, "status-warm-loose"), packed: workCopy(fixtures.packed, "status-warm-packed") };
   const firstStatus = {};
   for (const [name, dir] of Object.entries(warm)) {
@@ -138,7 +148,7 @@ try {
   row("baseline: node -e 0", samples.node);
 
   // ---- 2. native git plumbing baselines ----
-  log("\n[2/6] native git baselines");
+  log("\n[2/12] native git baselines");
   const plumb = workCopy(fixtures.loose, "plumbing");
   const g = (args) => gitText(args, { cwd: plumb, env: ENV });
   const revParse = timeSpawns(20, "git", ["rev-parse", "refs/plan/state"], spawnOpts(plumb));
@@ -195,7 +205,7 @@ try {
   gc();
 
   // ---- 3. in-process transactions ----
-  log("\n[3/6] in-process GitStore.transact, one task document, 10,000 tasks / 100,000 commits");
+  log("\n[3/12] in-process GitStore.transact, one task document, 10,000 tasks / 100,000 commits");
   const TXNS = 200;
   details.transact = {};
   const txnRows = {};
@@ -271,7 +281,7 @@ try {
   }
 
   // ---- 4. CLI: start-up rows (measured in step 1), cold status, log ----
-  log("\n[4/6] CLI commands");
+  log("\n[4/12] CLI commands");
   row("planref --version", samples.version, { targetText: "<= 1.8x node", target: (_s, r) => r <= 1.8, baseline: nodeBase, baselineName: "node -e 0" });
   for (const name of ["loose", "packed"]) {
     row(`planref status --json, warm cache (${name})`, name === "loose" ? samples.warmLoose : samples.warmPacked, {
@@ -348,7 +358,7 @@ try {
   gc();
 
   // ---- 5. concurrent writers ----
-  log("\n[5/6] 8 processes x 100 writes, fresh small repository");
+  log("\n[5/12] 8 processes x 100 writes, fresh small repository");
   const WRITERS = 8;
   const WRITES = 100;
   const small = join(runRoot, "small");
@@ -454,7 +464,7 @@ try {
   gc();
 
   // ---- 6. peak memory ----
-  log("\n[6/6] peak RSS, one process loading 10,000 tasks");
+  log("\n[6/12] peak RSS, one process loading 10,000 tasks");
   details.rss = {};
   for (const [name, mode, src] of [
     ["loose", "cold", fixtures.loose],
@@ -474,6 +484,13 @@ try {
       ...(mode === "cold" ? { pass: mb <= 200 } : {}),
     });
   }
+
+  // ---- 7-12. capabilities: the CLI as agents use it (bench/capabilities.mjs) ----
+  const firstCapRow = rows.length;
+  const cap = await runCapabilities({ BIN, ENV, runRoot, cliFx, row, workCopy, log, details, live, gc, total: 12 });
+  // The pooled node -e 0 samples of sections 7-12 head their rows (each row's ratio uses its own section's samples).
+  row("baseline: node -e 0, pooled from sections 7-12", cap.nodeAll);
+  rows.splice(firstCapRow, 0, rows.pop());
 
   // ---- table ----
   const totalMs = performance.now() - started;
@@ -498,6 +515,8 @@ try {
     ...cells.map(line),
     "",
     `8 x 100 writes: ${details.concurrency.commitsPerSec} commits/s, wall ${fmtMs(details.concurrency.wallMs)} (${fmtMs(details.concurrency.wallWithStartupMs)} with process start-up), final count ${details.concurrency.chainCommits}/800, lost ${details.concurrency.lost}, refused ${details.concurrency.refused}, CAS retries ${details.concurrency.retries}, per write (incl. retries) median ${fmtMs(details.concurrency.perWriteMedianMs)} p90 ${fmtMs(details.concurrency.perWriteP90Ms)}`,
+    ...cap.footer,
+    `CLI fixtures (10k tasks via 5 x spec import + 500 readiness reviews; small: invoice-export + 40 task add): ${cliFx.reused ? "reused" : `built in ${fmtSec(cliFixtureMs)}`} (${cliFx.dir})`,
     `transact CPU time per transaction (user+sys, all threads): loose ${fmtMs(details.transact.loose.cpuPerTxnMs)}, packed ${fmtMs(details.transact.packed.cpuPerTxnMs)}`,
     `peak RSS: ${Object.entries(details.rss).map(([k, v]) => `${k} ${v.peakMiB} MiB (${fmtMs(v.loadMs)})`).join(", ")}`,
     `machine: ${machine.cpus} CPUs, load ${machine.loadavgStart.join("/")} -> ${machine.loadavgEnd.join("/")}, cpu pressure avg60 ${machine.cpuPressureStart} -> ${machine.cpuPressureEnd}; bench took ${fmtSec(totalMs)}`,
@@ -519,6 +538,13 @@ try {
       yamlBytes: m.yamlBytes,
       packKiB: m.objects.packed.packKiB,
       looseTipObjects: m.looseObjects,
+    },
+    cliFixture: {
+      version: cliFx.manifest.version,
+      reused: cliFx.reused,
+      buildSeconds: +(cliFx.manifest.totalMs / 1000).toFixed(1),
+      big: { tasks: cliFx.manifest.big.tasks, ready: cliFx.manifest.big.ready.length, commits: cliFx.manifest.big.commits, timingsMs: cliFx.manifest.big.timings },
+      small: { ready: cliFx.manifest.small.ready.length, commits: cliFx.manifest.small.commits },
     },
     rows: rows.map((r) => ({ name: r.name, n: r.n, median: round(r.median), p90: round(r.p90), unit: r.unit, target: r.target, ratio: round(r.ratio), baseline: r.baselineName || null, result: r.verdict })),
     details,
