@@ -2,6 +2,7 @@ import type { Issue } from "../errors.js";
 import { InternalError } from "../errors.js";
 import type { DocumentRegistry } from "./documents.js";
 import { BLOB_MODE, decodeTree, encodeTree, type ObjectType, type RawObject, TREE_MODE, type TreeEntry } from "./git/objects.js";
+import { OverlayMap } from "./overlay-map.js";
 import type { LoadedSnapshot } from "./types.js";
 
 /** Where objects come from and go to: loose files plus cat-file for git, a Map in memory. */
@@ -39,7 +40,8 @@ export const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
  * rewrites only the directories it touches (a few KB per commit at 10,000 documents).
  */
 export class StateTree implements LoadedSnapshot {
-  private sortedPaths: string[] | null = null;
+  /** Sorted once per view, or carried forward from the base by applyChanges. */
+  sortedPaths: string[] | null = null;
 
   constructor(
     readonly commit: string | null,
@@ -85,7 +87,9 @@ export class StateTree implements LoadedSnapshot {
   }
 
   withCommit(commit: string): StateTree {
-    return new StateTree(commit, this.tree, this.files, this.dirs, this.issues, this.drift);
+    const next = new StateTree(commit, this.tree, this.files, this.dirs, this.issues, this.drift);
+    next.sortedPaths = this.sortedPaths;
+    return next;
   }
 }
 
@@ -165,8 +169,8 @@ export interface EncodedChange {
 
 /** Writes blobs and the touched trees for a set of changes; returns the new state (commit unset). */
 export function applyChanges(db: ObjectDb, base: StateTree, changes: readonly EncodedChange[]): StateTree {
-  const files = new Map(base.files);
-  const dirs = new Map(base.dirs);
+  const files = new OverlayMap(base.files);
+  const dirs = new OverlayMap(base.dirs);
   const touched = new Set<string>([""]);
   const cloned = new Set<string>();
   const dirFor = (dir: string): DirEntry => {
@@ -222,7 +226,27 @@ export function applyChanges(db: ObjectDb, base: StateTree, changes: readonly En
     else p.entries.set(name, { mode: TREE_MODE, name, oid });
   }
   const root = dirs.get("") as DirEntry;
-  return new StateTree(null, root.oid, files, dirs, [], changes.length);
+  const next = new StateTree(null, root.oid, files, dirs, [], changes.length);
+  // Sorting 10,000 paths costs more than the rest of a one-document commit: carry the order forward.
+  if (base.sortedPaths) next.sortedPaths = updateSorted(base.sortedPaths, changes);
+  return next;
+}
+
+function updateSorted(sorted: readonly string[], changes: readonly EncodedChange[]): string[] {
+  const out = sorted.slice();
+  for (const c of changes) {
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((out[mid] as string) < c.path) lo = mid + 1;
+      else hi = mid;
+    }
+    const present = out[lo] === c.path;
+    if (c.bytes === null && present) out.splice(lo, 1);
+    else if (c.bytes !== null && !present) out.splice(lo, 0, c.path);
+  }
+  return out;
 }
 
 function depth(dir: string): number {
