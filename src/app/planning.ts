@@ -77,8 +77,9 @@ export async function nextTask(ctx: AppContext, input: { kind?: string } = {}): 
   const held = new Set(live.map((c) => c.task));
   const index = new ScopePrefixIndex<number>();
   live.forEach((c, i) => index.add(i, c.scope));
+  // With nothing live there is nothing to overlap: skip compiling every candidate's globs.
   const free = (id: string, scope: string[]) =>
-    !held.has(id) && [...index.candidates(scope)].every((i) => !overlaps(scope, (live[i] as ClaimDoc).scope));
+    live.length === 0 || (!held.has(id) && [...index.candidates(scope)].every((i) => !overlaps(scope, (live[i] as ClaimDoc).scope)));
   const claimable = base.all.filter(([id, scope]) => free(id, scope));
   const scopeOf = new Map(base.all);
   const best = base.top.find((c) => free(c.id, scopeOf.get(c.id) ?? []));
