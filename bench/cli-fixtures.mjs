@@ -19,7 +19,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from "node:path";
 import { CACHE_ROOT } from "./fixtures.mjs";
 import { generatePrd } from "./prd.mjs";
-import { ROOT, git, gitText, importFile, isolatedEnv, makeHome } from "./support.mjs";
+import { ROOT, git, gitText, importFile, isolatedEnv, makeHome, sampleCheck } from "./support.mjs";
+
+const REBUILD_HINT = "rebuild with PLANREF_BENCH_REBUILD=1.";
 
 /** Bump when what is built changes. */
 const GENERATOR = 1;
@@ -113,23 +115,6 @@ async function buildSmall(dir, { bin, lib, env, log }) {
 }
 
 /** Decodes plan.yaml and every 25th document at the tip with the current registry. */
-function sampleCheck(repo, env, internals) {
-  const registry = internals.createRegistry();
-  const entries = gitText(["ls-tree", "-r", "refs/plan/state"], { cwd: repo, env })
-    .split("\n")
-    .map((l) => l.split(/\s+/))
-    .filter(([, , , path], i) => path === internals.PLAN_PATH || i % 25 === 0);
-  const out = git(["cat-file", "--batch"], { cwd: repo, env, input: `${entries.map((e) => e[2]).join("\n")}\n` }).stdout;
-  let pos = 0;
-  for (const [, , oid, path] of entries) {
-    const nl = out.indexOf(0x0a, pos);
-    const size = Number(out.subarray(pos, nl).toString("latin1").split(" ")[2]);
-    const decoded = registry.decode(path, out.subarray(nl + 1, nl + 1 + size), null);
-    if ("issues" in decoded) throw new Error(`cached CLI fixture document ${path} (${oid}) is no longer valid: ${JSON.stringify(decoded.issues[0])}; rebuild with PLANREF_BENCH_REBUILD=1`);
-    pos = nl + 1 + size + 1;
-  }
-  return entries.length;
-}
 
 /**
  * Returns { dir, big, small, manifest, reused }. `bin`/`lib` are the planref build under test
@@ -145,7 +130,7 @@ export async function ensureCliFixtures({ bin, lib, internals, log = console.log
     log(`CLI fixtures: reusing ${dir} (built ${manifest.builtAt} in ${(manifest.totalMs / 1000).toFixed(1)} s)`);
     if (manifest.sourceHash !== SOURCE_HASH) log("  warning: bench/cli-fixtures.mjs or bench/prd.mjs changed since this build; bump GENERATOR or set PLANREF_BENCH_REBUILD=1 if the content changed");
     const env = isolatedEnv(join(dir, "home"));
-    const checked = sampleCheck(join(dir, "big"), env, internals) + sampleCheck(join(dir, "small"), env, internals);
+    const checked = sampleCheck(join(dir, "big"), env, internals, REBUILD_HINT) + sampleCheck(join(dir, "small"), env, internals, REBUILD_HINT);
     log(`  ${checked} sampled documents still valid under the current schemas`);
     return { dir, big: join(dir, "big"), small: join(dir, "small"), manifest, reused: true };
   }

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { deflateSync } from "node:zlib";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { buildInternals, git, gitText, importFile, isolatedEnv, makeHome, TMP } from "./support.mjs";
+import { buildInternals, git, gitText, importFile, isolatedEnv, makeHome, mulberry32, sampleCheck, TMP } from "./support.mjs";
 
 export const TASKS = 10_000;
 export const COMMITS = 100_000;
@@ -52,16 +52,6 @@ const YAML_OPTIONS = { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects
 
 // ---- deterministic content ----
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AREAS = ["billing", "auth", "export", "search", "notifications", "reports", "onboarding", "admin", "api", "sync", "storage", "audit"];
 const COMPONENTS = ["worker", "controller", "schema", "client", "queue", "cache", "router", "renderer", "importer", "scheduler", "validator", "store"];
@@ -444,27 +434,6 @@ function explodeTip(repo, env, lib) {
 }
 
 /** Decodes plan.yaml and every 25th task document at the tip with the current registry. */
-function sampleCheck(repo, env, lib) {
-  const registry = lib.createRegistry();
-  const entries = gitText(["ls-tree", "-r", "refs/plan/state"], { cwd: repo, env })
-    .split("\n")
-    .map((l) => l.split(/\s+/))
-    .filter(([, , , path], i) => path === lib.PLAN_PATH || i % 25 === 0);
-  const out = git(["cat-file", "--batch"], { cwd: repo, env, input: `${entries.map((e) => e[2]).join("\n")}\n` }).stdout;
-  let pos = 0;
-  for (const [, , oid, path] of entries) {
-    const nl = out.indexOf(0x0a, pos);
-    const size = Number(out.subarray(pos, nl).toString("latin1").split(" ")[2]);
-    const decoded = registry.decode(path, out.subarray(nl + 1, nl + 1 + size), null);
-    if ("issues" in decoded) {
-      throw new Error(
-        `cached fixture document ${path} (${oid}) is no longer valid: ${JSON.stringify(decoded.issues[0])}. The schemas changed: update the generator in bench/fixtures.mjs and bump GENERATOR.`,
-      );
-    }
-    pos = nl + 1 + size + 1;
-  }
-  return entries.length;
-}
 
 /** Loads the tip through GitStore, cold, and demands a clean, complete state. */
 async function spotCheck(repo, lib, manifest) {
@@ -499,7 +468,7 @@ export async function ensureFixtures({ internals, log = console.log, rebuild = p
     log(`fixtures: reusing ${dir} (built ${manifest.builtAt} in ${(manifest.timings.totalMs / 1000).toFixed(1)} s)`);
     if (manifest.sourceHash !== SOURCE_HASH) log("  warning: bench/fixtures.mjs changed since this build; bump GENERATOR or set PLANREF_BENCH_REBUILD=1 if the content changed");
     // The schemas may have moved on since the build: the documents must still be valid.
-    const checked = sampleCheck(join(dir, "packed"), isolatedEnv(join(dir, "home")), await importFile(internals));
+    const checked = sampleCheck(join(dir, "packed"), isolatedEnv(join(dir, "home")), await importFile(internals), "update the generator in bench/fixtures.mjs and bump GENERATOR.");
     log(`  ${checked} sampled documents still valid under the current schemas`);
     return { dir, loose: join(dir, "loose"), packed: join(dir, "packed"), home: join(dir, "home"), manifest, reused: true };
   }

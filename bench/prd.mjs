@@ -1,3 +1,4 @@
+import { mulberry32 } from "./support.mjs";
 // A generated PRD in planref's grammar (docs: /work/shared/spec/prd-format.md; example:
 // fixtures/prd/invoice-export.md): summary, goals, requirements, features and `### T0001:`
 // task blocks with Feature, Priority, Dependencies on a few earlier tasks, Likely files,
@@ -27,16 +28,6 @@ const WHY = [
 const PRIORITIES = ["low", "medium", "medium", "high", "critical"];
 export const PRD_FEATURES = 20;
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Returns { text, tasks }: the PRD text with `tasks` task blocks (ids T0001..), every block

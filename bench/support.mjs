@@ -144,3 +144,38 @@ export function fmtMs(ms) {
 export function fmtSec(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** A small seeded PRNG: fixtures are the same bytes on every run. */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Decodes a sample of the state's documents with the current schemas (fixtures outlive schema changes). */
+export function sampleCheck(repo, env, lib, hint) {
+  const registry = lib.createRegistry();
+  const entries = gitText(["ls-tree", "-r", "refs/plan/state"], { cwd: repo, env })
+    .split("\n")
+    .map((l) => l.split(/\s+/))
+    .filter(([, , , path], i) => path === lib.PLAN_PATH || i % 25 === 0);
+  const out = git(["cat-file", "--batch"], { cwd: repo, env, input: `${entries.map((e) => e[2]).join("\n")}\n` }).stdout;
+  let pos = 0;
+  for (const [, , oid, path] of entries) {
+    const nl = out.indexOf(0x0a, pos);
+    const size = Number(out.subarray(pos, nl).toString("latin1").split(" ")[2]);
+    const decoded = registry.decode(path, out.subarray(nl + 1, nl + 1 + size), null);
+    if ("issues" in decoded) {
+      throw new Error(
+        `cached fixture document ${path} (${oid}) is no longer valid: ${JSON.stringify(decoded.issues[0])}. The schemas changed: ${hint}`,
+      );
+    }
+    pos = nl + 1 + size + 1;
+  }
+  return entries.length;
+}
