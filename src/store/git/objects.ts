@@ -37,8 +37,9 @@ export function writeLooseObject(objectsDir: string, type: ObjectType, content: 
   // A concurrent `git gc` (prune-packed) removes empty object directories at any moment;
   // like git's own writer, re-create the directory and try again.
   for (let attempt = 0; ; attempt++) {
-    mkdirSync(dir, { recursive: true });
     try {
+      // Even creating the directory can race with its removal (ENOENT from a recursive mkdir).
+      mkdirSync(dir, { recursive: true });
       writeFileSync(tmp, data, { mode: 0o444, flag: "wx" });
       break;
     } catch (e) {
