@@ -96,6 +96,8 @@ export function setupAgent(agent: Agent, cwd: string, env: NodeJS.ProcessEnv, op
   const script = process.argv[1] ?? "";
   const invoke = options.invoke ?? (/(^|\/)planref$/.test(script) ? JSON.stringify(script) : "planref");
   const top = location.workTree;
+  // Refuse an unreadable .mcp.json before anything is written, so setup never stops half way.
+  if (agent === "claude") readJsonObject(join(top, ".mcp.json"));
   return {
     hooks: setupAgentHooks(agent, top, invoke),
     mcp: agent === "claude" ? registerClaudeMcp(top, invoke) : registerCodexMcp(top, invoke),

@@ -50,5 +50,7 @@ describe("planref setup registers the MCP server and, when asked, writes the age
     const r = await planref(["setup", "claude", "--json"], { cwd: repo.dir, env: repo.env });
     expect(r.code).toBe(5);
     expect(readFileSync(join(repo.dir, ".mcp.json"), "utf8")).toBe("{ not json");
+    // Nothing else was written either.
+    expect(() => readFileSync(join(repo.dir, ".claude", "settings.json"))).toThrow();
   });
 });
