@@ -18,14 +18,13 @@ import { leaseClock } from "./state/claims.js";
 import { overlaps, planningView, toPlanTask } from "./state/planning.js";
 import { loadSnapshot, readPlan, withFormatCheck } from "./state/plan.js";
 import { allClaims } from "./state/claims.js";
-import { isLive } from "../domain/claims/lease.js";
+import { HELD_STATUSES, isLive } from "../domain/claims/lease.js";
 import { parseDuration } from "../domain/claims/duration.js";
 import { ScopePrefixIndex } from "../domain/globs/index.js";
 import type { ClaimDoc } from "../schema/types.js";
 import { allTasks, getTask, resolveTaskId } from "./state/tasks.js";
 
 const TOP = 200;
-const HELD = new Set(["claimed", "in_progress", "blocked"]);
 
 interface RankedBase {
   /** The best candidates in full, assuming nothing is claimed. */
@@ -55,7 +54,7 @@ export async function nextTask(ctx: AppContext, input: { kind?: string } = {}): 
       const plan = readPlan(snap);
       const tasks = allTasks(snap).map((t) => {
         const p = toPlanTask(t);
-        return HELD.has(t.status) ? { ...p, status: "ready" as const } : p;
+        return HELD_STATUSES.has(t.status) ? { ...p, status: "ready" as const } : p;
       });
       const input = { tasks, liveClaims: [], actor: ctx.actor.name, kind, overlaps };
       const { ranked, notClaimable } = assessClaimability(input);

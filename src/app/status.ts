@@ -1,4 +1,4 @@
-import { isStale, secondsLeft } from "../domain/claims/lease.js";
+import { HELD_STATUSES, isStale, secondsLeft } from "../domain/claims/lease.js";
 import type { ClaimDoc, TaskStatus } from "../schema/types.js";
 import type { AppContext } from "./context.js";
 import { parseDuration } from "../domain/claims/duration.js";
@@ -33,7 +33,6 @@ export interface StatusResult {
 }
 
 const EXPIRING_FRACTION = 0.2;
-const HELD = new Set<TaskStatus>(["claimed", "in_progress", "blocked"]);
 
 /** Everything status needs that depends only on the commit, so it can be cached by commit. */
 interface StatusBase {
@@ -67,7 +66,7 @@ export async function getStatus(ctx: AppContext): Promise<StatusResult> {
         total: tasks.length,
         byStatus,
         claims: allClaims(snap).filter((c) => c.state === "live"),
-        candidates: tasks.filter((t) => (t.status === "ready" || HELD.has(t.status)) && t.dependencies.every((d) => statusOf.get(d) === "done")).map((t) => ({ id: t.id, status: t.status })),
+        candidates: tasks.filter((t) => (t.status === "ready" || HELD_STATUSES.has(t.status)) && t.dependencies.every((d) => statusOf.get(d) === "done")).map((t) => ({ id: t.id, status: t.status })),
       };
     }),
   );

@@ -1,4 +1,5 @@
 import { checkFence } from "../domain/claims/claim.js";
+import { HELD_STATUSES } from "../domain/claims/lease.js";
 import { crossCheck } from "../domain/gate/cross-check.js";
 import { InvalidTransitionError, UsageError } from "../errors.js";
 import type { ClaimDoc, SubmissionDoc, TaskDoc } from "../schema/types.js";
@@ -20,7 +21,6 @@ export interface SubmitInput {
   epoch?: number;
 }
 
-const SUBMITTABLE = new Set(["claimed", "in_progress", "blocked"]);
 
 /**
  * Moves the task to submitted, storing the agent's report together with a cross-check of it
@@ -39,7 +39,7 @@ export async function submitTask(ctx: AppContext, input: SubmitInput): Promise<{
     const task = getTask(snap, taskId) as TaskDoc;
     const epoch = fenceEpoch(ctx, taskId, input.epoch);
     const claim = checkFence(taskId, getClaim(snap, taskId), { actor: ctx.actor.name, ...(epoch !== undefined ? { epoch } : {}) }, leaseClock(ctx, plan)) as ClaimDoc;
-    if (!SUBMITTABLE.has(task.status)) throw new InvalidTransitionError("task", taskId, task.status, "submit");
+    if (!HELD_STATUSES.has(task.status)) throw new InvalidTransitionError("task", taskId, task.status, "submit");
     const findings = crossCheck({
       task,
       reportedCommands: input.commands ?? [],

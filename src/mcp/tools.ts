@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { TASK_STATUSES } from "../schema/types.js";
 import type { Project } from "../runtime/open-project.js";
 import type { Args, Field, ObjectSchema } from "./schema.js";
 
@@ -25,7 +26,7 @@ export interface ToolDef {
   call(project: Project, args: Args, env: CallEnv): Promise<object>;
 }
 
-const STATUSES = ["draft", "ready", "claimed", "in_progress", "blocked", "submitted", "accepted", "done", "cancelled"] as const;
+const STATUSES = TASK_STATUSES;
 const DEFAULT_PAGE = 50;
 const OUTPUT_TAIL_CHARS = 4000;
 

@@ -18,7 +18,8 @@ export interface PlanSettings {
   packet: { maxBytes: number };
 }
 
-export type TaskStatus = "draft" | "ready" | "claimed" | "in_progress" | "blocked" | "submitted" | "accepted" | "done" | "cancelled";
+export const TASK_STATUSES = ["draft", "ready", "claimed", "in_progress", "blocked", "submitted", "accepted", "done", "cancelled"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
 export type Priority = "low" | "medium" | "high" | "critical";
 export type ScoreDimension = "complexity" | "parallelizability" | "contextLoad" | "blastRadius" | "reviewRisk" | "agentSuitability";
 

@@ -2,7 +2,7 @@ import { globsOverlap } from "../../domain/globs/index.js";
 import type { LiveClaim, OverlapFn, PlanTask } from "../../domain/planning/index.js";
 import type { TaskDoc } from "../../schema/types.js";
 import type { Snapshot } from "../../store/types.js";
-import type { LeaseClock } from "../../domain/claims/lease.js";
+import { HELD_STATUSES, type LeaseClock } from "../../domain/claims/lease.js";
 import { liveClaims, toLiveClaim } from "./claims.js";
 import { allTasks } from "./tasks.js";
 
@@ -32,7 +32,6 @@ export interface PlanningView {
   liveClaims: LiveClaim[];
 }
 
-const HELD = new Set(["claimed", "in_progress", "blocked"]);
 
 /**
  * The plan as the planning algorithms see it: live claims, and tasks whose claim went
@@ -43,7 +42,7 @@ export function planningView(snap: Snapshot, clock: LeaseClock): PlanningView {
   const held = new Set(live.map((c) => c.task));
   const tasks = allTasks(snap).map((t) => {
     const p = toPlanTask(t);
-    return HELD.has(t.status) && !held.has(t.id) ? { ...p, status: "ready" as const } : p;
+    return HELD_STATUSES.has(t.status) && !held.has(t.id) ? { ...p, status: "ready" as const } : p;
   });
   return { tasks, liveClaims: live.map(toLiveClaim) };
 }

@@ -1,11 +1,11 @@
 import type { TaskDetail, TaskRow } from "../../app/task-queries.js";
 import { UsageError } from "../../errors.js";
-import type { TaskDoc, TaskStatus } from "../../schema/types.js";
+import { TASK_STATUSES, type TaskDoc, type TaskStatus } from "../../schema/types.js";
 import type { Handler } from "../program.js";
 import { withProject } from "../with-project.js";
 import { oneVerdict } from "./spec.js";
 
-const STATUSES: TaskStatus[] = ["draft", "ready", "claimed", "in_progress", "blocked", "submitted", "accepted", "done", "cancelled"];
+const STATUSES: readonly TaskStatus[] = TASK_STATUSES;
 
 function statusFilter(value: unknown): TaskStatus[] | undefined {
   if (typeof value !== "string") return undefined;

@@ -1,7 +1,7 @@
 import { ClaimConflictError, GateRefusedError, InvalidTransitionError, LeaseLostError, UsageError } from "../../errors.js";
 import type { ClaimAttempt, ClaimDoc, ClaimEnding, Holder, TaskDoc } from "../../schema/types.js";
 import { findOverlaps } from "../globs/index.js";
-import { isLive, isStale, type LeaseClock } from "./lease.js";
+import { HELD_STATUSES, isLive, isStale, type LeaseClock } from "./lease.js";
 
 export interface AcquireInput {
   task: TaskDoc;
@@ -28,7 +28,6 @@ export interface AcquireResult {
   previous?: ClaimDoc;
 }
 
-const CLAIMABLE_WHEN_STALE = new Set(["claimed", "in_progress", "blocked"]);
 
 /**
  * Decides a claim against the state at the tip. Exclusivity comes from running this inside
@@ -45,7 +44,7 @@ export function acquireClaim(input: AcquireInput): AcquireResult {
     });
   }
   const takingOver = current !== undefined && current.state === "live";
-  if (!(task.status === "ready" || (takingOver && CLAIMABLE_WHEN_STALE.has(task.status)))) {
+  if (!(task.status === "ready" || (takingOver && HELD_STATUSES.has(task.status)))) {
     if (task.status === "draft") {
       throw new GateRefusedError(`task ${task.id} is draft: it needs a readiness review before it can be claimed`, { hint: `planref task review ${task.id} --approve`, data: { task: task.id, status: task.status } });
     }
@@ -153,6 +152,6 @@ export function releaseClaim(input: ReleaseInput): { claim: ClaimDoc; task: Task
     checkFence(task.id, claim, { actor: input.actor, ...(input.epoch !== undefined ? { epoch: input.epoch } : {}) }, clock);
     ending = { how: "released", at, by: input.actor };
   }
-  const back = CLAIMABLE_WHEN_STALE.has(task.status) ? { ...task, status: "ready" as const, updatedAt: at } : task;
+  const back = HELD_STATUSES.has(task.status) ? { ...task, status: "ready" as const, updatedAt: at } : task;
   return { claim: { ...claim, state: ending.how === "released" ? "released" : "force-released", ended: ending }, task: back, holder: claim.holder.actor };
 }

@@ -1,4 +1,7 @@
-import type { ClaimDoc } from "../../schema/types.js";
+import type { ClaimDoc, TaskStatus } from "../../schema/types.js";
+
+/** Statuses that mean "someone is on it": while the claim is live. Once it goes stale, the task is anyone's. */
+export const HELD_STATUSES: ReadonlySet<TaskStatus> = new Set<TaskStatus>(["claimed", "in_progress", "blocked"]);
 
 export interface LeaseClock {
   now: number;
