@@ -1,6 +1,5 @@
 import { acquireClaim, type AcquireResult } from "../domain/claims/claim.js";
 import { parseDuration } from "../domain/claims/duration.js";
-import { existsSync, readdirSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { validateGlobs } from "../domain/globs/index.js";
 import { UsageError, ValidationError } from "../errors.js";
@@ -70,7 +69,7 @@ export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<Cla
       worktreeChoice = existing;
     } else if (input.worktree !== undefined) {
       const path = input.worktree === true ? ctx.workspace.defaultWorktreePath(getTask(snap0, resolveTaskId(snap0, input.task))?.localId ?? branch0) : input.worktree;
-      if (existsSync(path) && readdirSync(path).length > 0) throw new UsageError(`${path} already exists and is not empty`, { hint: "Pass another --worktree path, or remove that directory." });
+      if (ctx.workspace.occupied(path)) throw new UsageError(`${path} already exists and is not empty`, { hint: "Pass another --worktree path, or remove that directory." });
       worktreeChoice = path;
     }
   }

@@ -41,6 +41,8 @@ export interface Workspace {
    * HEAD, uncommitted changes and untracked files. Equal fingerprints mean the same work.
    */
   state(worktree: string): Promise<string | null>;
+  /** True when `path` exists and is not an empty directory: no worktree can be added there. */
+  occupied(path: string): boolean;
   /** Where a branch is checked out, if anywhere. */
   worktreeOf(branch: string): Promise<string | null>;
   /** Files changed in a worktree since `base` (committed, staged, unstaged and untracked). */

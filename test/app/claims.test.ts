@@ -365,6 +365,16 @@ describe("--branch and --worktree never touch the caller's HEAD, index or workin
     expect((await w.as("bob").claim({ task: "T002", worktree: true })).outcome).toBe("already-held");
   });
 
+  it("--worktree into a directory that is not empty is refused before any claim is written", async () => {
+    const path = join(dirname(realpathSync(w.repo.dir)), "busy-wt");
+    mkdirSync(path, { recursive: true });
+    writeFileSync(join(path, "keep.txt"), "mine\n");
+    const before = w.repo.git("rev-parse", "refs/plan/state");
+    expect(await caught(w.as("dave").claim({ task: extra, worktree: path }))).toMatchObject({ code: "USAGE", message: expect.stringContaining("not empty") });
+    expect(w.repo.git("rev-parse", "refs/plan/state")).toBe(before);
+    expect(readFileSync(join(path, "keep.txt"), "utf8")).toBe("mine\n");
+  });
+
   it("--worktree <path> uses that path", async () => {
     const before = snapshot(w.repo);
     const path = join(dirname(realpathSync(w.repo.dir)), "docs-wt");

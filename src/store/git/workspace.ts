@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { GitError } from "../../errors.js";
 import type { RepoLocation } from "./discover.js";
@@ -54,6 +54,15 @@ export class GitWorkspace {
       return hash.digest("hex");
     } catch {
       return null;
+    }
+  }
+
+  occupied(path: string): boolean {
+    try {
+      return readdirSync(path).length > 0;
+    } catch (e) {
+      // A file in the way is as occupied as a full directory; a missing path is free.
+      return (e as NodeJS.ErrnoException).code !== "ENOENT";
     }
   }
 
