@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { openProject, type Project } from "../../src/runtime/open-project.js";
 import { cleanupAll, makeRepo, type TempRepo } from "../helpers/git-repo.js";
 import { handCommit } from "../helpers/hand-commit.js";
+import { caught } from "../helpers/caught.js";
 
 afterAll(cleanupAll);
 
@@ -31,15 +32,6 @@ class Clock {
   iso(offsetMs = 0): string {
     return new Date(this.t + offsetMs).toISOString();
   }
-}
-
-async function caught(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected the call to fail");
 }
 
 interface World {

@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getClaim } from "../../src/app/state/claims.js";
 import { loadSnapshot } from "../../src/app/state/plan.js";
-import type { PlanrefError } from "../../src/errors.js";
 import { openProject, type Project } from "../../src/runtime/open-project.js";
 import { SECRETS } from "../domain/scrub/samples/fake-secrets.js";
 import { cleanupAll, makeRepo, type TempRepo } from "../helpers/git-repo.js";
+import { caught } from "../helpers/caught.js";
 
 afterAll(cleanupAll);
 
@@ -28,15 +28,6 @@ class Clock {
   tick(seconds = 1): void {
     this.t += seconds * 1000;
   }
-}
-
-async function caught(promise: Promise<unknown>): Promise<PlanrefError> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as PlanrefError;
-  }
-  throw new Error("expected the call to fail");
 }
 
 describe("evidence and the done gate", () => {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openProject, type Project } from "../../src/runtime/open-project.js";
 import { cleanupAll, makeRepo, type TempRepo } from "../helpers/git-repo.js";
+import { caught } from "../helpers/caught.js";
 
 /** Tasks as a person and an agent handle them: add, edit, cancel, readiness, scores, planning. */
 
@@ -24,15 +25,6 @@ class Clock {
   iso(): string {
     return new Date(this.t).toISOString();
   }
-}
-
-async function caught(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected the call to fail");
 }
 
 describe("task add, edit, cancel and readiness outside any PRD", () => {
