@@ -16,7 +16,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIG_TASKS, SPEC_TASKS } from "./cli-fixtures.mjs";
 import { generatePrd } from "./prd.mjs";
-import { BENCH_DIR, fmtMs, git, gitText, summarize } from "./support.mjs";
+import { BENCH_DIR, fmtMs, git, gitText, runTogether, summarize } from "./support.mjs";
 
 const TIMEOUT = 180_000;
 const AGENTS = 8;
@@ -261,32 +261,11 @@ export async function runCapabilities({ BIN, ENV, runRoot, cliFx, row, workCopy,
   {
     const dir = workCopy(cliFx.small, "agents-small");
     const before = tipOf(dir);
-    const children = [];
-    for (let k = 0; k < AGENTS; k++) {
-      const child = spawn(process.execPath, [join(BENCH_DIR, "agent.mjs"), BIN, dir, String(AGENT_HEARTBEATS)], { cwd: dir, env: asActor(`agent-${k + 1}`), stdio: ["pipe", "pipe", "pipe"] });
-      live.add(child);
-      child.on("close", () => live.delete(child));
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (err += d));
-      children.push({
-        child,
-        ready: new Promise((resolve, reject) => {
-          child.stdout.on("data", () => (out.startsWith("ready\n") ? resolve() : null));
-          child.on("close", (code) => reject(new Error(`agent ${k + 1} exited ${code} before ready: ${err}`)));
-        }),
-        done: new Promise((resolve, reject) => child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.split("\n")[1])) : reject(new Error(`agent ${k + 1} exited ${code}: ${err.slice(0, 2000)}`))))),
-      });
-    }
-    await Promise.all(children.map((c) => c.ready));
-    const go = performance.now();
-    for (const c of children) c.child.stdin.end("go\n");
-    const settled = await Promise.allSettled(children.map((c) => c.done));
-    const wallMs = performance.now() - go;
-    const crashed = settled.filter((r) => r.status === "rejected").map((r) => r.reason.message);
-    if (crashed.length) throw new Error(`${crashed.length} agent(s) failed:\n${crashed.join("\n")}`);
-    const results = settled.map((r) => r.value);
+    const { results, wallMs } = await runTogether(
+      AGENTS,
+      (k) => spawn(process.execPath, [join(BENCH_DIR, "agent.mjs"), BIN, dir, String(AGENT_HEARTBEATS)], { cwd: dir, env: asActor(`agent-${k + 1}`), stdio: ["pipe", "pipe", "pipe"] }),
+      { live, label: "agent" },
+    );
     const commits = countSince(dir, before);
     const hist = checkClaimHistory(dir, ENV);
     const runHist = checkClaimHistory(dir, ENV, before);

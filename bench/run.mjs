@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { ensureFixtures, TASKS } from "./fixtures.mjs";
 import { ensureCliFixtures } from "./cli-fixtures.mjs";
 import { runCapabilities } from "./capabilities.mjs";
-import { BENCH_DIR, ROOT, buildInternals, fmtMs, fmtSec, git, gitText, importFile, isolatedEnv, makeHome, summarize, timeSpawns, TMP } from "./support.mjs";
+import { BENCH_DIR, ROOT, buildInternals, fmtMs, fmtSec, git, gitText, importFile, isolatedEnv, makeHome, runTogether, summarize, timeSpawns, TMP } from "./support.mjs";
 
 const started = performance.now();
 const keep = process.env.PLANREF_BENCH_KEEP === "1";
@@ -398,34 +398,12 @@ try {
     }));
     await store.close();
   }
-  const children = [];
   const spawnedAt = performance.now();
-  for (let k = 0; k < WRITERS; k++) {
-    const child = spawn(process.execPath, [join(BENCH_DIR, "writer.mjs"), internals, small, String(k), String(WRITES)], { cwd: small, env: ENV, stdio: ["pipe", "pipe", "pipe"] });
-    live.add(child);
-    child.on("close", () => live.delete(child));
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    children.push({
-      child,
-      ready: new Promise((resolve, reject) => {
-        const tick = () => (out.startsWith("ready\n") ? resolve() : null);
-        child.stdout.on("data", tick);
-        child.on("close", (code) => reject(new Error(`writer ${k} exited ${code} before ready: ${err}`)));
-      }),
-      done: new Promise((resolve, reject) => child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.split("\n")[1])) : reject(new Error(`writer ${k} exited ${code}: ${err}`))))),
-    });
-  }
-  await Promise.all(children.map((c) => c.ready));
-  const go = performance.now();
-  for (const c of children) c.child.stdin.end("go\n");
-  const settled = await Promise.allSettled(children.map((c) => c.done));
-  const crashed = settled.filter((r) => r.status === "rejected").map((r) => r.reason.message);
-  if (crashed.length > 0) throw new Error(`${crashed.length} writer(s) crashed:\n${crashed.join("\n")}`);
-  const results = settled.map((r) => r.value);
-  const wallMs = performance.now() - go;
+  const { results, wallMs } = await runTogether(
+    WRITERS,
+    (k) => spawn(process.execPath, [join(BENCH_DIR, "writer.mjs"), internals, small, String(k), String(WRITES)], { cwd: small, env: ENV, stdio: ["pipe", "pipe", "pipe"] }),
+    { live, label: "writer" },
+  );
   const withStartMs = performance.now() - spawnedAt;
   const chain = Number(gitText(["rev-list", "--count", "--first-parent", "refs/plan/state"], { cwd: small, env: ENV })) - 1;
   const finalStore = new lib.GitStore({ location: lib.discoverRepository(small, ENV), registry: lib.createRegistry(), useDiskCache: false });

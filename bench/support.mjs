@@ -179,3 +179,39 @@ export function sampleCheck(repo, env, lib, hint) {
   }
   return entries.length;
 }
+
+/**
+ * Starts `count` processes that each print "ready", waits for all of them, then releases
+ * them together ("go" on stdin) so they really contend. Each prints its result as JSON on
+ * its second line. Returns the results and the wall time from "go" to the last exit.
+ */
+export async function runTogether(count, start, { live, label }) {
+  const children = [];
+  for (let k = 0; k < count; k++) {
+    const child = start(k);
+    live.add(child);
+    child.on("close", () => live.delete(child));
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    children.push({
+      child,
+      ready: new Promise((resolve, reject) => {
+        child.stdout.on("data", () => (out.startsWith("ready\n") ? resolve() : null));
+        child.on("close", (code) => reject(new Error(`${label} ${k} exited ${code} before ready: ${err}`)));
+      }),
+      done: new Promise((resolve, reject) =>
+        child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.split("\n")[1])) : reject(new Error(`${label} ${k} exited ${code}: ${err.slice(0, 2000)}`)))),
+      ),
+    });
+  }
+  await Promise.all(children.map((c) => c.ready));
+  const go = performance.now();
+  for (const c of children) c.child.stdin.end("go\n");
+  const settled = await Promise.allSettled(children.map((c) => c.done));
+  const wallMs = performance.now() - go;
+  const crashed = settled.filter((r) => r.status === "rejected").map((r) => r.reason.message);
+  if (crashed.length) throw new Error(`${crashed.length} ${label}(s) failed:\n${crashed.join("\n")}`);
+  return { results: settled.map((r) => r.value), wallMs };
+}
