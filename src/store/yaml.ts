@@ -1,7 +1,44 @@
-import { isNode, LineCounter, parseDocument, stringify, visit } from "yaml";
+import { Composer, type CST, type Document, isNode, LineCounter, Parser, stringify, visit, YAMLParseError } from "yaml";
 import { type Issue, ValidationError } from "../errors.js";
 
 export const DEFAULT_MAX_DOCUMENT_BYTES = 1024 * 1024;
+
+/**
+ * planref documents nest a handful of levels. The yaml library recurses once per level, so a
+ * few kilobytes of `[[[[…` or `a: a: a: …` overflow the stack: sometimes as a RangeError, and
+ * sometimes as a fatal V8 error that kills the process. Nesting is cut off long before that.
+ */
+export const MAX_YAML_NESTING = 64;
+
+class TooDeep extends Error {
+  constructor(readonly offset: number) {
+    super(`YAML nests deeper than ${MAX_YAML_NESTING} levels`);
+  }
+}
+
+/** The CST parser, stopped as soon as its stack (the document, then one entry per open node) passes the limit. */
+class NestingLimitedParser extends Parser {
+  override *next(source: string): Generator<CST.Token, void> {
+    yield* super.next(source);
+    if (this.stack.length > MAX_YAML_NESTING + 2) throw new TooDeep(this.offset);
+  }
+}
+
+/** parseDocument(), with the nesting limit: the one document of `text`, or MULTIPLE_DOCS. */
+function parseSingleDocument(text: string, lineCounter: LineCounter): Document.Parsed {
+  const parser = new NestingLimitedParser(lineCounter.addNewLine);
+  const composer = new Composer({ uniqueKeys: true, schema: "core" });
+  let doc: Document.Parsed | null = null;
+  for (const next of composer.compose(parser.parse(text), true, text.length)) {
+    if (!doc) {
+      doc = next;
+      continue;
+    }
+    doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], "MULTIPLE_DOCS", "Source contains multiple documents; a planref document is one"));
+    break;
+  }
+  return doc as Document.Parsed;
+}
 
 /**
  * Canonical YAML: sorted keys, no line folding, no anchors, YAML 1.1-safe quoting (so
@@ -38,7 +75,21 @@ export function parseYaml(text: string, options: ParseYamlOptions): unknown {
     ]);
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, schema: "core", lineCounter, prettyErrors: false });
+  let doc: Document.Parsed;
+  try {
+    doc = parseSingleDocument(text, lineCounter);
+  } catch (e) {
+    // TooDeep, or anything else the library throws instead of reporting: still an issue with a place.
+    const at = e instanceof TooDeep ? lineCounter.linePos(e.offset) : undefined;
+    throw invalid(options, [
+      {
+        ...base,
+        ...(at ? { line: at.line, column: at.col } : {}),
+        message: e instanceof TooDeep ? e.message : `the YAML parser failed: ${(e as Error)?.message ?? String(e)}`,
+        hint: "planref documents are shallow, plain YAML data; restore the document from a known good commit.",
+      },
+    ]);
+  }
   const issues: Issue[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = lineCounter.linePos(e.pos[0]);

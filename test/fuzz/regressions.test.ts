@@ -1,0 +1,66 @@
+/**
+ * Bugs the fuzz suites found, each pinned by the smallest input that showed it.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { ValidationError } from "../../src/errors.js";
+import { openProject } from "../../src/runtime/open-project.js";
+import { MAX_YAML_NESTING, parseYaml } from "../../src/store/yaml.js";
+import { cleanupAll, makeRepo } from "../helpers/git-repo.js";
+import { handCommit } from "../helpers/hand-commit.js";
+
+afterAll(cleanupAll);
+
+function refusal(run: () => unknown): ValidationError {
+  try {
+    run();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationError);
+    return e as ValidationError;
+  }
+  throw new Error("expected a ValidationError");
+}
+
+describe("deeply nested YAML (found by yaml-docs.fuzz)", () => {
+  // A few kilobytes each. Before the fix: "Maximum call stack size exceeded" as a document
+  // error, a RangeError out of the parser (`a: a: a: …`), or, after a few of them in one
+  // process, "FATAL ERROR: RegExpCompiler Allocation failed", which kills the process.
+  const deep = {
+    flow: `a: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`,
+    map: `a: ${"{b: ".repeat(10_000)}1${"}".repeat(10_000)}\n`,
+    compact: `: ${"a: ".repeat(12_000)}\n`,
+  };
+
+  it("is refused with a ValidationError naming the line, however often it is read", () => {
+    for (let round = 0; round < 10; round++) {
+      for (const [name, text] of Object.entries(deep)) {
+        const err = refusal(() => parseYaml(text, { source: `${name}.yaml` }));
+        expect(err.issues[0]).toMatchObject({ path: `${name}.yaml`, line: expect.any(Number), message: `YAML nests deeper than ${MAX_YAML_NESTING} levels` });
+      }
+    }
+  });
+
+  it("nesting up to the limit still reads", () => {
+    const levels = MAX_YAML_NESTING - 4;
+    expect(parseYaml(`a: ${"[".repeat(levels)}1${"]".repeat(levels)}\n`, { source: "ok.yaml" })).toMatchObject({ a: [expect.anything()] });
+    const block = `${Array.from({ length: levels }, (_, i) => `${"  ".repeat(i)}k:`).join("\n")} 1\n`;
+    let v = parseYaml(block, { source: "ok.yaml" }) as Record<string, unknown>;
+    for (let i = 1; i < levels; i++) v = v.k as Record<string, unknown>;
+    expect(v).toEqual({ k: 1 });
+  });
+
+  it("pushed onto refs/plan/state by hand, it is INVALID_STATE naming path and commit, not an internal error", async () => {
+    const repo = makeRepo();
+    const p = openProject({ cwd: repo.dir, env: repo.env, actor: "human" });
+    try {
+      await p.init({});
+    } finally {
+      await p.close();
+    }
+    const bad = handCommit(repo, { "tasks/00/deep.yaml": deep.compact });
+    const q = openProject({ cwd: repo.dir, env: repo.env, actor: "human" });
+    const err = await q.status().catch((e) => e);
+    await q.close();
+    expect(err).toMatchObject({ code: "INVALID_STATE" });
+    expect(err.data.issues).toEqual([expect.objectContaining({ path: "tasks/00/deep.yaml", commit: bad, message: expect.stringContaining("nests deeper") })]);
+  });
+});
