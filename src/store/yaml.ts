@@ -1,4 +1,4 @@
-import { Composer, type CST, type Document, isNode, LineCounter, Parser, stringify, visit, YAMLParseError } from "yaml";
+import { Composer, type CST, Document, isNode, LineCounter, Parser, Scalar, stringify, visit, YAMLParseError } from "yaml";
 import { type Issue, ValidationError } from "../errors.js";
 
 export const DEFAULT_MAX_DOCUMENT_BYTES = 1024 * 1024;
@@ -46,13 +46,27 @@ function parseSingleDocument(text: string, lineCounter: LineCounter): Document.P
  * same bytes, which keeps blob ids, diffs and the audit trail stable.
  */
 export function toCanonicalYaml(value: unknown): string {
-  return stringify(value, {
-    sortMapEntries: true,
-    lineWidth: 0,
-    aliasDuplicateObjects: false,
-    compat: "yaml-1.1",
+  const out = stringify(value, CANONICAL);
+  if (!out.startsWith(BOM)) return out;
+  // A document starting with U+FEFF loses it on reading (it is taken for a byte order mark),
+  // so a first key or value starting with it is written in double quotes instead.
+  const doc = new Document(value, CANONICAL);
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && node.value.startsWith(BOM)) node.type = Scalar.QUOTE_DOUBLE;
+    },
   });
+  return doc.toString(CANONICAL);
 }
+
+const BOM = "\uFEFF";
+
+const CANONICAL = {
+  sortMapEntries: true,
+  lineWidth: 0,
+  aliasDuplicateObjects: false,
+  compat: "yaml-1.1",
+} as const;
 
 export interface ParseYamlOptions {
   /** Names the document in errors: a state path, a file, `path@commit`. */

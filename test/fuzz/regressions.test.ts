@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
 import { openProject } from "../../src/runtime/open-project.js";
-import { MAX_YAML_NESTING, parseYaml } from "../../src/store/yaml.js";
+import { MAX_YAML_NESTING, parseYaml, toCanonicalYaml } from "../../src/store/yaml.js";
 import { cleanupAll, makeRepo } from "../helpers/git-repo.js";
 import { handCommit } from "../helpers/hand-commit.js";
 
@@ -62,5 +62,22 @@ describe("deeply nested YAML (found by yaml-docs.fuzz)", () => {
     await q.close();
     expect(err).toMatchObject({ code: "INVALID_STATE" });
     expect(err.data.issues).toEqual([expect.objectContaining({ path: "tasks/00/deep.yaml", commit: bad, message: expect.stringContaining("nests deeper") })]);
+  });
+});
+
+describe("canonical YAML of a key or value starting with U+FEFF (found by yaml-docs.fuzz)", () => {
+  it("round-trips: the first character is not taken for a byte order mark", () => {
+    // Before the fix, { "\uFEFF": false } was written as "\uFEFF: false" and read back as { "": false }.
+    for (const value of [{ "\uFEFF": false }, { "\uFEFFk": 1, "\uFEFFz": ["\uFEFF"] }, "\uFEFFx"]) {
+      const emitted = toCanonicalYaml(value);
+      expect(emitted.startsWith("\uFEFF")).toBe(false);
+      const back = parseYaml(emitted, { source: "bom.yaml" });
+      expect(back).toEqual(value);
+      expect(toCanonicalYaml(back)).toBe(emitted);
+    }
+  });
+
+  it("leaves every other document's bytes as they were", () => {
+    expect(toCanonicalYaml({ b: "\uFEFFx", a: ["\uFEFFy"] })).toBe("a:\n  - \uFEFFy\nb: \uFEFFx\n");
   });
 });
