@@ -1,7 +1,10 @@
 /**
  * Bugs the fuzz suites found, each pinned by the smallest input that showed it.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { parsePrd } from "../../src/domain/prd/index.js";
 import { ValidationError } from "../../src/errors.js";
 import { openProject } from "../../src/runtime/open-project.js";
 import { MAX_YAML_NESTING, parseYaml, toCanonicalYaml } from "../../src/store/yaml.js";
@@ -79,5 +82,26 @@ describe("canonical YAML of a key or value starting with U+FEFF (found by yaml-d
 
   it("leaves every other document's bytes as they were", () => {
     expect(toCanonicalYaml({ b: "\uFEFFx", a: ["\uFEFFy"] })).toBe("a:\n  - \uFEFFy\nb: \uFEFFx\n");
+  });
+});
+
+describe("a PRD with 100,000+ bullets in one run (found by prd.fuzz)", () => {
+  const prd = readFileSync(join(import.meta.dirname, "..", "..", "fixtures/prd/invoice-export.md"), "utf8");
+
+  it("is parsed, not a RangeError from spreading the run into push()", () => {
+    // Each is under the 2 MiB limit; before the fix parsePrd threw "Maximum call stack size exceeded".
+    const inputs = {
+      goals: prd.replace("## Goals", `## Goals\n${"- g\n".repeat(300_000)}`),
+      unknownField: prd.replace("**Priority:** high", `**Priority:** high\n**Bogus:**\n${"- x\n".repeat(300_000)}`),
+      decisions: prd.replace("## Risks", `## Risks\n${"[NEEDS DECISION]".repeat(120_000)}`),
+    };
+    for (const [name, text] of Object.entries(inputs)) {
+      let result: ReturnType<typeof parsePrd> | undefined;
+      expect(() => (result = parsePrd(text, { file: `${name}.md` })), name).not.toThrow();
+      expect(typeof result?.ok, name).toBe("boolean");
+    }
+    const unknown = parsePrd(inputs.unknownField, { file: "u.md" });
+    expect(unknown.ok).toBe(false);
+    if (!unknown.ok) expect(unknown.errors).toEqual([expect.objectContaining({ message: 'Unknown field "Bogus" in task T001', line: 46 })]);
   });
 });

@@ -84,7 +84,7 @@ export function readBlockBody<K extends string>(
     if (!spec || (spec.kind !== "scalar" && spec.kind !== "text")) {
       // Bullets under an unknown field are consumed with it, so one typo gives one error.
       const run = collectBullets(body, i, { lazy: false, stopAtFields: true });
-      items.push(...run.items);
+      for (const item of run.items) items.push(item);
       i = run.next;
     }
     if (!spec) {

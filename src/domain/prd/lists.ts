@@ -98,7 +98,8 @@ export function readListSection(body: readonly SourceLine[], log: IssueLog, head
   let i = 0;
   while (i < body.length) {
     const run = collectBullets(body, i, { lazy: true, stopAtFields: false });
-    items.push(...run.items);
+    // One by one: spreading a run of 100,000+ bullets into push() overflows the call stack.
+    for (const item of run.items) items.push(item);
     i = run.next;
     while (i < body.length && isBlank(body[i] as SourceLine)) i++;
     const first = body[i];

@@ -163,6 +163,8 @@ function collectDecisions(doc: Outline): PrdDecision[] {
     ...findDecisions(doc.preamble, "(preamble)"),
     ...findDecisions(doc.titleLine ? [doc.titleLine, ...doc.intro] : doc.intro, "(introduction)"),
   ];
-  for (const section of doc.sections) decisions.push(...findDecisions([section.headingLine, ...section.body], section.heading));
+  for (const section of doc.sections) {
+    for (const decision of findDecisions([section.headingLine, ...section.body], section.heading)) decisions.push(decision);
+  }
   return decisions;
 }
