@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parsePrd } from "../../src/domain/prd/index.js";
+import { parsePrd, STATE_LIMITS } from "../../src/domain/prd/index.js";
 import { ValidationError } from "../../src/errors.js";
 import { openProject } from "../../src/runtime/open-project.js";
 import { MAX_YAML_NESTING, parseYaml, toCanonicalYaml } from "../../src/store/yaml.js";
@@ -103,5 +103,62 @@ describe("a PRD with 100,000+ bullets in one run (found by prd.fuzz)", () => {
     const unknown = parsePrd(inputs.unknownField, { file: "u.md" });
     expect(unknown.ok).toBe(false);
     if (!unknown.ok) expect(unknown.errors).toEqual([expect.objectContaining({ message: 'Unknown field "Bogus" in task T001', line: 46 })]);
+  });
+});
+
+describe("PRD content the state documents cannot hold (found by prd.fuzz)", () => {
+  const prd = readFileSync(join(import.meta.dirname, "..", "..", "fixtures/prd/invoice-export.md"), "utf8");
+  const parse = (text: string) => parsePrd(text, { file: "big.md", stateLimits: true });
+  const errorsOf = (text: string) => {
+    const r = parse(text);
+    return r.ok ? [] : r.errors.map((e) => ({ line: e.line, message: e.message }));
+  };
+
+  // Before: parsed fine, then `spec import` was refused with "refusing to write
+  // tasks/a2/invoice-export.T001.yaml#/title: title must NOT have more than 500 characters",
+  // which names no line of the PRD.
+  it("is an error on the line to fix", () => {
+    expect(errorsOf(prd.replace("# Project: Invoice export", `# Project: ${"p".repeat(600)}`))).toEqual([{ line: 1, message: "The title is 600 characters; the limit is 500" }]);
+    expect(errorsOf(prd.replace("Invoice to CSV serializer", "t".repeat(501)))).toEqual([{ line: 43, message: "The title of task T001 is 501 characters; the limit is 500" }]);
+    expect(errorsOf(prd.replace("Write a pure function", "w".repeat(20_001)))).toEqual([{ line: 43, message: expect.stringMatching(/^The text of task T001 is 20,0\d\d characters; the limit is 20,000$/) }]);
+    expect(errorsOf(prd.replace("- Editing invoices", `- ${"e".repeat(4001)}`))).toEqual([{ line: 13, message: 'Item 1 of "## Non-Goals" is 4,001 characters; the limit is 4,000' }]);
+    expect(errorsOf(prd.replace("## Goals\n", `## Goals\n${"- g\n".repeat(1000)}`))).toEqual([{ line: 7, message: '"## Goals" has 1,003 items; the limit is 1,000' }]);
+    const deps = Array.from({ length: 201 }, (_, i) => `### T${i + 100}: t${i}`).join("\n");
+    const ids = Array.from({ length: 201 }, (_, i) => `T${i + 100}`).join(", ");
+    expect(errorsOf(`${prd}\n${deps}\n### T999: many\n**Dependencies:** ${ids}\n`)).toEqual([{ line: 99 + 201 + 1, message: "The Dependencies of task T999 has 201 items; the limit is 200" }]);
+  });
+
+  it("counts characters as the schema does: an emoji is one", () => {
+    expect(errorsOf(prd.replace("Invoice to CSV serializer", "😀".repeat(500)))).toEqual([]);
+    expect(errorsOf(prd.replace("Invoice to CSV serializer", "😀".repeat(501)))).toHaveLength(1);
+  });
+
+  it("without the option, the parser reads such a PRD as before", () => {
+    expect(parsePrd(prd.replace("Invoice to CSV serializer", "t".repeat(501)), { file: "big.md" }).ok).toBe(true);
+  });
+
+  it("the limits are the schemas' limits", () => {
+    const schema = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "schemas", `${name}.schema.json`), "utf8"));
+    const task = schema("task");
+    const spec = schema("spec");
+    expect({
+      title: [task.properties.title.maxLength, spec.properties.title.maxLength, spec.properties.features.items.properties.title.maxLength, spec.properties.notes.items.properties.heading.maxLength, spec.properties.decisions.items.properties.section.maxLength],
+      item: [task.$defs.lines.items.maxLength, spec.$defs.lines.items.maxLength, spec.properties.requirements.items.properties.text.maxLength, spec.properties.openQuestions.items.properties.text.maxLength, spec.properties.decisions.items.properties.question.maxLength],
+      text: [task.properties.intent.maxLength, spec.properties.features.items.properties.description.maxLength],
+      prose: [spec.properties.summary.maxLength, spec.properties.notes.items.properties.text.maxLength],
+      specItems: [spec.$defs.lines.maxItems, spec.properties.openQuestions.maxItems, spec.properties.decisions.maxItems, spec.properties.notes.maxItems],
+      taskItems: [task.$defs.lines.maxItems],
+      dependencies: [task.properties.dependencies.maxItems],
+      collection: [spec.properties.requirements.maxItems, spec.properties.features.maxItems],
+    }).toEqual({
+      title: Array(5).fill(STATE_LIMITS.title),
+      item: Array(5).fill(STATE_LIMITS.item),
+      text: Array(2).fill(STATE_LIMITS.text),
+      prose: Array(2).fill(STATE_LIMITS.prose),
+      specItems: Array(4).fill(STATE_LIMITS.specItems),
+      taskItems: [STATE_LIMITS.taskItems],
+      dependencies: [STATE_LIMITS.dependencies],
+      collection: Array(2).fill(STATE_LIMITS.collection),
+    });
   });
 });

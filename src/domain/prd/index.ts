@@ -1,5 +1,5 @@
 export { parsePrd } from "./parse.js";
-export { DEFAULT_MAX_PRD_BYTES } from "./limits.js";
+export { DEFAULT_MAX_PRD_BYTES, STATE_LIMITS } from "./limits.js";
 export { PRD_PRIORITIES } from "./tasks.js";
 export type {
   ParsedPrd,

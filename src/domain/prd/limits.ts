@@ -25,3 +25,37 @@ export function utf8LengthUpTo(text: string, limit: number): number {
   }
   return bytes;
 }
+
+/**
+ * What the documents an import writes can hold (schemas/spec.schema.json and
+ * schemas/task.schema.json). The parser checks them, so that a PRD too big in one place gets
+ * an error on that line instead of a refusal that names a state document it never saw.
+ */
+export const STATE_LIMITS = {
+  /** Spec, feature and task titles, note headings, the section of a decision. */
+  title: 500,
+  /** One list item, a requirement, an open question, the question of a decision. */
+  item: 4000,
+  /** A task's intent, a feature's description. */
+  text: 20_000,
+  /** The summary, the text of a note. */
+  prose: 50_000,
+  /** Goals, non-goals, acceptance criteria, risks, open questions, decisions, notes. */
+  specItems: 1000,
+  /** Each list field of a task. */
+  taskItems: 500,
+  dependencies: 200,
+  /** Requirements, features. */
+  collection: 5000,
+} as const;
+
+/** Length as JSON Schema's maxLength counts it (ajv's ucs2length): a surrogate pair is one character. */
+export function schemaLength(text: string): number {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    length++;
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  }
+  return length;
+}

@@ -3,10 +3,11 @@ import { findDecisions } from "./decisions.js";
 import { readFeatures, type FeatureDraft } from "./features.js";
 import { IssueLog, sortByLine } from "./issues.js";
 import { DEFAULT_MAX_PRD_BYTES, utf8LengthUpTo } from "./limits.js";
-import { readListSection } from "./lists.js";
+import { readListSection, type ListItem } from "./lists.js";
 import { checkReferences } from "./references.js";
 import { readRequirements } from "./requirements.js";
 import { outline, SECTION_HEADINGS, type Outline, type Section, type SectionKey } from "./sections.js";
+import { checkSizes } from "./sizes.js";
 import { countSourceLines, readSource, type SourceLine } from "./source.js";
 import { readTasks, type TaskDraft } from "./tasks.js";
 import { joinProse } from "./text.js";
@@ -26,7 +27,7 @@ export function parsePrd(text: string, options: PrdParseOptions): PrdParseResult
   }
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const doc = outline(readSource(body, log));
-  const prd = interpret(doc, countSourceLines(body), log);
+  const prd = interpret(doc, countSourceLines(body), log, options.stateLimits === true);
   const warnings = sortByLine(log.warnings);
   if (log.errors.length > 0) return { ok: false, errors: sortByLine(log.errors), warnings };
   return { ok: true, prd, warnings };
@@ -34,7 +35,7 @@ export function parsePrd(text: string, options: PrdParseOptions): PrdParseResult
 
 const REQUIRED: readonly SectionKey[] = ["summary", "goals", "requirements"];
 
-function interpret(doc: Outline, sourceLines: number, log: IssueLog): ParsedPrd {
+function interpret(doc: Outline, sourceLines: number, log: IssueLog, stateLimits: boolean): ParsedPrd {
   const firstLine = doc.title?.line ?? 1;
   if (!doc.title) {
     log.error(1, "The PRD has no title", 'Start the file with a title heading: "# Project: <name>".');
@@ -59,7 +60,8 @@ function interpret(doc: Outline, sourceLines: number, log: IssueLog): ParsedPrd 
   if (summarySection && summary === "") {
     log.error(summarySection.line, '"## Summary" is empty', requiredHint("summary"));
   }
-  const goals = list("goals").map((item) => item.text);
+  const goalItems = list("goals");
+  const goals = goalItems.map((item) => item.text);
   const requirementItems = list("requirements");
   for (const key of ["goals", "requirements"] as const) {
     const section = known.get(key);
@@ -72,21 +74,37 @@ function interpret(doc: Outline, sourceLines: number, log: IssueLog): ParsedPrd 
   const tasks = readBlockSection(known.get("tasks"), "T", notes, log, readTasks);
   checkReferences(requirements, features, tasks, log);
 
-  return {
+  const nonGoalItems = list("nonGoals");
+  const criteriaItems = list("acceptanceCriteria");
+  const riskItems = list("risks");
+  const questionItems = list("openQuestions");
+  const prd: ParsedPrd = {
     title: doc.title?.text ?? "",
     summary,
     goals,
-    nonGoals: list("nonGoals").map((item) => item.text),
+    nonGoals: nonGoalItems.map((item) => item.text),
     requirements,
-    acceptanceCriteria: list("acceptanceCriteria").map((item) => item.text),
-    risks: list("risks").map((item) => item.text),
-    openQuestions: list("openQuestions").map((item) => ({ text: item.text, line: item.line })),
+    acceptanceCriteria: criteriaItems.map((item) => item.text),
+    risks: riskItems.map((item) => item.text),
+    openQuestions: questionItems.map((item) => ({ text: item.text, line: item.line })),
     decisions: collectDecisions(doc),
     features: features.map((draft) => draft.feature),
     tasks: tasks.map((draft) => draft.task),
     notes: notes.sort((a, b) => a.line - b.line),
     sourceLines,
   };
+  if (!stateLimits) return prd;
+  const listPlace = (key: SectionKey, items: readonly ListItem[]) => ({ name: SECTION_HEADINGS[key], line: known.get(key)?.line ?? firstLine, items });
+  checkSizes(
+    prd,
+    {
+      titleLine: firstLine,
+      summaryLine: summarySection?.line ?? firstLine,
+      lists: [listPlace("goals", goalItems), listPlace("nonGoals", nonGoalItems), listPlace("acceptanceCriteria", criteriaItems), listPlace("risks", riskItems), listPlace("openQuestions", questionItems)],
+    },
+    log,
+  );
+  return prd;
 }
 
 /** Known sections by key; everything else becomes a note with a warning, never silently dropped. */

@@ -81,6 +81,12 @@ export interface PrdParseOptions {
   file: string;
   /** Inputs larger than this many UTF-8 bytes are refused with an issue. Default DEFAULT_MAX_PRD_BYTES (2 MiB). */
   maxBytes?: number;
+  /**
+   * Also report, each on its line, any part the spec and task documents cannot hold
+   * (STATE_LIMITS: titles, items, texts, list lengths). An importer sets it, so that such a
+   * PRD is refused at the line to fix rather than when a document is written.
+   */
+  stateLimits?: boolean;
 }
 
 export type PrdParseResult =
