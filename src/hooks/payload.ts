@@ -56,7 +56,8 @@ export function parsePayload(agent: "claude" | "codex", event: string, text: str
   }
   let exitCode: number | null | undefined;
   if (event === "PostToolUseFailure") {
-    const m = /(?:exit(?:ed)?(?: with)?(?: non-zero)? status(?: code)?|exit code)\s*:?\s*(\d+)/i.exec(str(p.error) ?? "");
+    // `\s*(?::\s*)?`, not `\s*:?\s*`: two adjacent \s* made a long run of spaces after "exit code" quadratic.
+    const m = /(?:exit(?:ed)?(?: with)?(?: non-zero)? status(?: code)?|exit code)\s*(?::\s*)?(\d+)/i.exec(str(p.error) ?? "");
     exitCode = m ? Number(m[1]) : null;
   } else if (event === "PostToolUse" && agent === "claude" && command !== undefined) {
     // Claude Code fires PostToolUse only for commands that succeeded; failures go to PostToolUseFailure.

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parsePrd, STATE_LIMITS } from "../../src/domain/prd/index.js";
 import { ValidationError } from "../../src/errors.js";
+import { parsePayload } from "../../src/hooks/payload.js";
 import { openProject } from "../../src/runtime/open-project.js";
 import { MAX_YAML_NESTING, parseYaml, toCanonicalYaml } from "../../src/store/yaml.js";
 import { cleanupAll, makeRepo } from "../helpers/git-repo.js";
@@ -160,5 +161,25 @@ describe("PRD content the state documents cannot hold (found by prd.fuzz)", () =
       dependencies: [STATE_LIMITS.dependencies],
       collection: Array(2).fill(STATE_LIMITS.collection),
     });
+  });
+});
+
+describe("a PostToolUseFailure error with a long run of spaces after 'exit code' (found by hook-payloads.fuzz)", () => {
+  const failure = (error: string) => parsePayload("claude", "PostToolUseFailure", JSON.stringify({ cwd: "/nonexistent", tool_name: "Bash", tool_input: { command: "x" }, error }));
+
+  it("is read in linear time", () => {
+    // Before the fix the exit-code pattern backtracked quadratically: about 30 s for these 100,000 spaces on a 2-core machine.
+    const start = performance.now();
+    expect(failure(`exit code${" ".repeat(100_000)}x`).exitCode).toBeNull();
+    expect(performance.now() - start).toBeLessThan(1_000);
+  });
+
+  it("still reads every wording of the exit status", () => {
+    expect(failure("Command exited with non-zero status code 1").exitCode).toBe(1);
+    expect(failure("Exit code 127\nbash: line 1: pnpm: command not found").exitCode).toBe(127);
+    expect(failure("exit status: 2").exitCode).toBe(2);
+    expect(failure("exit code :  3").exitCode).toBe(3);
+    expect(failure("exited with status\t4").exitCode).toBe(4);
+    expect(failure("no status here").exitCode).toBeNull();
   });
 });
