@@ -9,6 +9,7 @@ import { heartbeat, release } from "./lease-ops.js";
 import { addEvidence, listEvidence } from "./evidence.js";
 import { runAndRecord, verifyTask } from "./run.js";
 import { applyTask } from "./apply.js";
+import { boardOverview, boardTask, boardTip } from "./board.js";
 import { guardEdit, recordObserved, sessionContext, stopReminder } from "./agent-hooks.js";
 import { reviewSubmission } from "./review.js";
 import { submitTask } from "./submit.js";
@@ -62,6 +63,9 @@ export const useCases = {
   recordObserved,
   sessionContext,
   stopReminder,
+  board: boardOverview,
+  boardTask,
+  boardTip,
 };
 
 export type UseCases = typeof useCases;

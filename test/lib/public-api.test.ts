@@ -43,7 +43,7 @@ describe("import { openProject } from \"planref\"", () => {
         .sort();
       expect(methods).toEqual(
         [
-          "addEvidence", "addTask", "apply", "cancelTask", "claim", "doctor", "editTask", "getConfig", "graph", "guardEdit",
+          "addEvidence", "addTask", "apply", "board", "boardTask", "boardTip", "cancelTask", "claim", "doctor", "editTask", "getConfig", "graph", "guardEdit",
           "heartbeat", "importSpec", "init", "listEvidence", "listSpecs", "listTasks", "log", "next", "overrideScore", "packet",
           "recordObserved", "release", "review", "reviewSpec", "reviewTask", "run", "scores", "sessionContext", "setConfig",
           "showSpec", "showTask", "specDecisions", "specSource", "status", "stopReminder", "submit", "verify", "waves",
