@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 import { generateValidators } from "./gen-validators.mjs";
+import { buildBoardAssets } from "./build-board.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8"));
@@ -27,6 +28,7 @@ await build({
   legalComments: "none",
   logLevel: "warning",
 });
+await buildBoardAssets(out);
 const old = `${root}dist.old-${process.pid}`;
 if (existsSync(`${root}dist`)) renameSync(`${root}dist`, old);
 renameSync(out, `${root}dist`);

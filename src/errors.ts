@@ -31,6 +31,7 @@ export const ERROR_CATALOG = {
   STATE_NOT_INITIALIZED: { exit: "notFound", summary: "The repository has no refs/plan/state yet." },
   NOT_FOUND: { exit: "notFound", summary: "A named task, spec or document does not exist." },
   AMBIGUOUS_ID: { exit: "usage", summary: "An id prefix matches more than one entity." },
+  FORBIDDEN: { exit: "usage", summary: "The board refused a request: its Host or Origin is not the board's own address, a write came without the run's token, or writes are off." },
   VALIDATION_FAILED: { exit: "validation", summary: "A document, file or input failed validation; details list every issue with its place." },
   INVALID_STATE: { exit: "validation", summary: "The state ref holds a document that is invalid; details name path and commit." },
   FORMAT_VERSION: { exit: "validation", summary: "plan.yaml declares a format version this planref does not read." },

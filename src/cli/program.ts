@@ -234,6 +234,14 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .option("--all-tools", "expose every tool")
     .action(action(() => import("./commands/mcp.js").then((m) => m.default)));
 
+  cmd("serve", "the board: a local web page of tasks, waves, claims, evidence, gate reports and the audit trail, updating as the state ref moves")
+    .option("--port <n>", "port on 127.0.0.1 (0 picks a free one)", (v: string) => {
+      if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError(`expected a port from 0 to 65535, got "${v}"`);
+      return Number(v);
+    }, 0)
+    .option("--allow-writes", "offer review and force-release on the page; each write needs the token printed at start")
+    .action(action(() => import("./commands/serve.js").then((m) => m.default)));
+
   cmd("packet", "the work packet of a task: everything an agent needs, within a size budget")
     .argument("<task>", "task id, PRD id or unambiguous prefix")
     .option("--format <format>", "md for agents, json for programs", parseChoice(["md", "json"]), "md")
