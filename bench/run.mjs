@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { ensureFixtures, TASKS } from "./fixtures.mjs";
 import { ensureCliFixtures } from "./cli-fixtures.mjs";
 import { runCapabilities } from "./capabilities.mjs";
+import { runBoard } from "./board.mjs";
 import { BENCH_DIR, ROOT, buildInternals, fmtMs, fmtSec, git, gitText, importFile, isolatedEnv, makeHome, runTogether, summarize, timeSpawns, TMP } from "./support.mjs";
 
 const started = performance.now();
@@ -469,6 +470,7 @@ try {
   // The pooled node -e 0 samples of sections 7-12 head their rows (each row's ratio uses its own section's samples).
   row("baseline: node -e 0, pooled from sections 7-12", cap.nodeAll);
   rows.splice(firstCapRow, 0, rows.pop());
+  await runBoard({ BIN, ENV, runRoot, row, log, details, live, section: 13 });
 
   // ---- table ----
   const totalMs = performance.now() - started;
