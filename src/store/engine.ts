@@ -3,7 +3,7 @@ import type { DocumentRegistry } from "./documents.js";
 import { type CommitObject, decodeCommit, encodeCommit, tzOffset } from "./git/objects.js";
 import type { CasResult } from "./git/refs.js";
 import { formatCommitMessage, parseCommitMessage } from "./message.js";
-import { applyChanges, deepFreeze, type EncodedChange, loadStateTree, type ObjectDb, StateTree } from "./state-tree.js";
+import { applyChanges, deepFreeze, type EncodedChange, type FileEntry, loadStateTree, type ObjectDb, StateTree } from "./state-tree.js";
 import type {
   DocStore,
   HistoryEntry,
@@ -64,9 +64,14 @@ export class Engine implements DocStore {
     const base = await this.baseFor(commit);
     if (base?.commit === commit) return base;
     const c = await this.readCommit(commit);
-    const view = await loadStateTree(this.parts.objects, this.parts.registry, commit, c.tree, base);
+    const view = await loadStateTree(this.parts.objects, this.parts.registry, commit, c.tree, base, (path, oid) => this.recall(path, oid));
     if (view.issues.length === 0) this.adopt(view);
     return view;
+  }
+
+  /** A document already known by path and object id (recent writes kept on disk), so it need not be decoded again. */
+  protected recall(_path: string, _oid: string): FileEntry | undefined {
+    return undefined;
   }
 
   /** The nearest already-loaded view to diff from; subclasses add a disk cache. */
@@ -174,7 +179,10 @@ function frozenView(base: StateTree): Snapshot {
   return {
     commit: base.commit,
     tree: base.tree,
-    size: base.size,
+    // A getter: counting a lazily read view means reading all of it.
+    get size() {
+      return base.size;
+    },
     get: (path) => deepFreeze(base.get(path)),
     has: (path) => base.has(path),
     paths: (prefix) => base.paths(prefix),

@@ -1,18 +1,31 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { UnsupportedRepositoryError } from "../errors.js";
 import type { DocumentRegistry } from "./documents.js";
-import { Engine, matchesTrailers, toHistoryEntry } from "./engine.js";
+import { Engine, invalidState, matchesTrailers, toHistoryEntry } from "./engine.js";
 import { CatFileBatch } from "./git/cat-file.js";
 import type { RepoLocation } from "./git/discover.js";
 import { type ObjectType, parseSignature, type RawObject, readLooseObject, writeLooseObject } from "./git/objects.js";
 import { compareAndSwapRef, readRef } from "./git/refs.js";
-import { gitText, runGit } from "./git/run.js";
-import { readSnapshotCache, writeJsonAtomic, writeSnapshotCache } from "./snapshot-cache.js";
-import type { ObjectDb, StateTree } from "./state-tree.js";
+import { gitEnv, gitText, runGit } from "./git/run.js";
+import {
+  appendJournal,
+  CacheDamagedError,
+  changedDocuments,
+  journalKey,
+  readJournal,
+  SnapshotCacheReader,
+  type SyncObjects,
+  writeJsonAtomic,
+  writeSnapshotCache,
+} from "./snapshot-cache.js";
+import { entryJson, type FileEntry, type ObjectDb, type StateTree } from "./state-tree.js";
 import type { HistoryEntry, HistoryQuery, Identity } from "./types.js";
 
 const CACHE_REWRITE_DRIFT = 256;
+/** Journal lines longer than this (a large spec source) are left out: decoding them again is fine. */
+const JOURNAL_MAX_DOCUMENT = 64 * 1024;
 
 /** Loose objects are read and written in-process; anything packed goes through one cat-file. */
 export class GitObjectDb implements ObjectDb {
@@ -38,6 +51,21 @@ export class GitObjectDb implements ObjectDb {
       missing.forEach((idx, j) => (out[idx] = found[j] ?? null));
     }
     return out;
+  }
+
+  /**
+   * Without waiting: loose objects in-process, packed ones through a one-off cat-file. Only
+   * for the rare read a lazily loaded view cannot answer from its cache.
+   */
+  readSync(oid: string): RawObject | null {
+    const loose = readLooseObject(this.objectsDir, oid);
+    if (loose) return loose;
+    const r = spawnSync("git", ["--git-dir", this.commonDir, "cat-file", "--batch"], { input: `${oid}\n`, env: gitEnv(), maxBuffer: 1 << 30 });
+    if (r.status !== 0 || !r.stdout) return null;
+    const nl = r.stdout.indexOf(0x0a);
+    const [, type, size] = r.stdout.subarray(0, nl).toString("latin1").split(" ");
+    if (type === "missing" || !type || !size) return null;
+    return { type: type as ObjectType, content: Buffer.from(r.stdout.subarray(nl + 1, nl + 1 + Number(size))) };
   }
 
   write(type: ObjectType, content: Buffer): string {
@@ -72,6 +100,8 @@ export class GitStore extends Engine {
   private readonly cacheFile: string | null;
   private readonly cacheKey: string;
   private diskCacheTried = false;
+  private cacheReader: SnapshotCacheReader | null = null;
+  private journal = new Map<string, string>();
   /** Documents by which the current view differs from the disk cache (Infinity: no usable cache). */
   private drift = Number.POSITIVE_INFINITY;
 
@@ -92,13 +122,15 @@ export class GitStore extends Engine {
     this.location = options.location;
     this.objectDb = objects;
     this.cacheKey = options.cacheKey ?? "v1";
-    this.cacheFile = options.useDiskCache === false ? null : join(commonDir, "planref", "cache", "snapshot.json");
+    this.cacheFile = options.useDiskCache === false ? null : join(commonDir, "planref", "cache", "snapshot");
   }
 
   protected override async baseFor(commit: string): Promise<StateTree | null> {
     if (this.current || this.diskCacheTried || !this.cacheFile) return this.current;
     this.diskCacheTried = true;
-    const cached = readSnapshotCache(this.cacheFile, this.cacheKey);
+    this.cacheReader = SnapshotCacheReader.open(this.cacheFile, this.cacheKey, this.syncObjects());
+    if (this.cacheReader) this.journal = readJournal(this.journalFile(), this.cacheKey);
+    const cached = this.cacheReader?.view() ?? null;
     if (cached) this.drift = 0;
     if (cached?.commit !== commit) return cached;
     // Reused as the tip's view only if the commit really has that tree; otherwise it is just a diff base.
@@ -106,6 +138,42 @@ export class GitStore extends Engine {
     this.drift = 0;
     super.adopt(cached);
     return cached;
+  }
+
+  protected override async load(commit: string | null): Promise<StateTree> {
+    try {
+      return await super.load(commit);
+    } catch (e) {
+      if (!(e instanceof CacheDamagedError)) throw e;
+      // A damaged cache whose commit is gone from the object database: start over without it.
+      this.cacheReader?.close();
+      this.cacheReader = null;
+      this.current = null;
+      this.drift = Number.POSITIVE_INFINITY;
+      return super.load(commit);
+    }
+  }
+
+  /** What a lazily read view falls back on when its cache cannot answer. */
+  private syncObjects(): SyncObjects {
+    const registry = this.parts.registry;
+    return {
+      readSync: (oid) => this.objectDb.readSync(oid),
+      decode: (path, content) => {
+        const d = registry.decode(path, content, null);
+        if ("issues" in d) throw invalidState(d.issues);
+        return d.value;
+      },
+    };
+  }
+
+  protected override recall(path: string, oid: string): FileEntry | undefined {
+    const json = this.journal.get(journalKey(path, oid));
+    return json === undefined ? undefined : { oid, json };
+  }
+
+  private journalFile(): string {
+    return `${this.cacheFile as string}.journal`;
   }
 
   protected override adopt(view: StateTree): void {
@@ -165,18 +233,51 @@ export class GitStore extends Engine {
 
   /** Writes the current view to the disk cache when it moved; the CLI calls this once at exit. */
   flushCache(): void {
+    if (!this.current || !this.cacheFile || this.drift === 0) return;
     // Rewriting megabytes after a one-document commit costs more than the next reader's diff
-    // from the older cache (it reads only what changed), so the cache is rewritten only once
-    // the view has drifted well away from it.
-    if (this.drift <= CACHE_REWRITE_DRIFT || !this.current || !this.cacheFile) return;
-    writeSnapshotCache(this.cacheFile, this.cacheKey, this.current);
+    // from the older cache (it reads only what changed, and takes the documents it changed
+    // from the journal), so the cache is rewritten only once the view has drifted well away.
+    if (this.drift <= CACHE_REWRITE_DRIFT && this.cacheReader) {
+      const base = this.cacheReader.view();
+      const lines: Array<[string, string, string]> = [];
+      for (const [path, f] of changedDocuments(this.current, base)) {
+        const key = journalKey(path, f.oid);
+        if (this.journal.has(key) || (f.value === undefined && f.json === undefined)) continue;
+        const json = entryJson(f);
+        if (json.length > JOURNAL_MAX_DOCUMENT) continue;
+        this.journal.set(key, json);
+        lines.push([path, f.oid, json]);
+      }
+      appendJournal(this.journalFile(), this.cacheKey, lines);
+      return;
+    }
+    // Unchanged documents are copied from the old cache as text: read it in one go.
+    this.cacheReader?.slurp();
+    if (!writeSnapshotCache(this.cacheFile, this.cacheKey, this.current)) return;
     this.drift = 0;
+    this.journal = new Map();
+    try {
+      unlinkSync(this.journalFile());
+    } catch {
+      /* none yet */
+    }
+    // Later flushes of a long-lived process compare with the cache now on disk. The old reader
+    // stays open for the views built on it, and is closed once they are gone.
+    this.cacheReader = SnapshotCacheReader.open(this.cacheFile, this.cacheKey, this.syncObjects());
+    try {
+      // The JSON cache of earlier versions, 14 MB at 10,000 tasks.
+      unlinkSync(join(this.cacheFile, "..", "snapshot.json"));
+    } catch {
+      /* not there */
+    }
   }
 
   override async close(): Promise<void> {
     try {
       this.flushCache();
     } finally {
+      // Views still in use after this read what they need from the object database.
+      this.cacheReader?.close();
       this.objectDb.close();
     }
   }

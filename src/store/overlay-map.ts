@@ -1,24 +1,51 @@
 /**
  * A map that shares its base and records only its own changes: a commit that changes one
- * document of 10,000 must not copy the other 9,999 entries. Layers are folded into a plain
- * map once they stack up, so lookups stay a few steps deep.
+ * document of 10,000 must not copy the other 9,999 entries. Stacked layers are folded into
+ * one layer over the bottom base once they pile up, so lookups stay a few steps deep and the
+ * base (possibly a lazily read cache) is never copied. The size is asked of the base only
+ * when someone wants it.
  */
 export class OverlayMap<K, V> implements ReadonlyMap<K, V> {
-  private readonly own = new Map<K, V>();
-  private readonly removed = new Set<K>();
-  private base: ReadonlyMap<K, V>;
-  private count: number;
+  private readonly own: Map<K, V>;
+  private readonly removed: Set<K>;
+  private readonly base: ReadonlyMap<K, V>;
+  /** Entries added minus entries removed, relative to the base. */
+  private delta: number;
   readonly depth: number;
 
   constructor(base: ReadonlyMap<K, V>) {
-    const depth = base instanceof OverlayMap ? base.depth + 1 : 1;
-    this.base = depth > MAX_DEPTH ? new Map(base) : base;
-    this.depth = depth > MAX_DEPTH ? 1 : depth;
-    this.count = base.size;
+    if (base instanceof OverlayMap && base.depth >= MAX_DEPTH) {
+      // Fold the stacked layers, oldest first, into this one.
+      const layers: Array<OverlayMap<K, V>> = [];
+      let b: ReadonlyMap<K, V> = base;
+      while (b instanceof OverlayMap) {
+        layers.unshift(b);
+        b = b.base;
+      }
+      this.own = new Map();
+      this.removed = new Set();
+      this.delta = 0;
+      for (const layer of layers) {
+        for (const k of layer.removed) {
+          this.own.delete(k);
+          this.removed.add(k);
+        }
+        for (const [k, v] of layer.own) this.own.set(k, v);
+        this.delta += layer.delta;
+      }
+      this.base = b;
+      this.depth = 1;
+    } else {
+      this.own = new Map();
+      this.removed = new Set();
+      this.delta = 0;
+      this.base = base;
+      this.depth = base instanceof OverlayMap ? base.depth + 1 : 1;
+    }
   }
 
   get size(): number {
-    return this.count;
+    return this.base.size + this.delta;
   }
 
   get(key: K): V | undefined {
@@ -31,15 +58,14 @@ export class OverlayMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   set(key: K, value: V): this {
-    if (!this.has(key)) this.count++;
-    this.removed.delete(key);
+    if (!this.has(key)) this.delta++;
     this.own.set(key, value);
     return this;
   }
 
   delete(key: K): boolean {
     if (!this.has(key)) return false;
-    this.count--;
+    this.delta--;
     this.own.delete(key);
     if (this.base.has(key)) this.removed.add(key);
     return true;

@@ -14,18 +14,40 @@ export interface ObjectDb {
 
 export interface FileEntry {
   oid: string;
-  /** The document; absent until first read when the entry came from the cache as JSON text. */
+  /** The document; absent until first read when the entry came from a cache. */
   value?: unknown;
+  /** The document as JSON text, parsed on first use. */
   json?: string;
+  /** Neither yet: where to read it from (a snapshot cache read piece by piece). */
+  lazy?: LazyDocument;
+}
+
+/** A document known by path and object id whose content is read only when someone asks. */
+export interface LazyDocument {
+  /** Its JSON text, for copying it into a new cache without parsing it. */
+  text(): string;
+  value(): unknown;
 }
 
 /** A document, parsed from its cached JSON text on first use: most commands touch a handful of 10,000. */
 export function entryValue(f: FileEntry): unknown {
-  if (f.value === undefined && f.json !== undefined) {
-    f.value = JSON.parse(f.json);
-    f.json = undefined;
+  if (f.value === undefined) {
+    if (f.json !== undefined) {
+      f.value = JSON.parse(f.json);
+      f.json = undefined;
+    } else if (f.lazy) {
+      f.value = f.lazy.value();
+      f.lazy = undefined;
+    }
   }
   return f.value;
+}
+
+/** The document as JSON text, without parsing it when it is still text. */
+export function entryJson(f: FileEntry): string {
+  if (f.json !== undefined) return f.json;
+  if (f.value === undefined && f.lazy) return f.lazy.text();
+  return JSON.stringify(f.value);
 }
 
 export interface DirEntry {
@@ -38,10 +60,13 @@ export const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 /**
  * The documents of one commit, with the tree structure kept alongside so a transaction
  * rewrites only the directories it touches (a few KB per commit at 10,000 documents).
+ * `files` and `dirs` may be backed by a snapshot cache read on demand: a view then costs
+ * only the directories and documents someone looks at.
  */
 export class StateTree implements LoadedSnapshot {
   /** Sorted once per view, or carried forward from the base by applyChanges. */
   sortedPaths: string[] | null = null;
+  private byPrefix: Map<string, string[]> | null = null;
 
   constructor(
     readonly commit: string | null,
@@ -71,31 +96,68 @@ export class StateTree implements LoadedSnapshot {
   }
 
   paths(prefix = ""): string[] {
-    this.sortedPaths ??= [...this.files.keys()].sort();
-    const all = this.sortedPaths;
-    if (prefix === "") return all.slice();
-    let lo = 0;
-    let hi = all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((all[mid] as string) < prefix) lo = mid + 1;
-      else hi = mid;
+    if (this.sortedPaths) return slicePrefix(this.sortedPaths, prefix);
+    if (prefix === "") {
+      this.sortedPaths = this.collect("");
+      return this.sortedPaths.slice();
     }
+    // Only the directories under the prefix are read: `claims/` at 10,000 tasks touches no task.
+    this.byPrefix ??= new Map();
+    let found = this.byPrefix.get(prefix);
+    if (!found) {
+      found = this.collect(prefix);
+      this.byPrefix.set(prefix, found);
+    }
+    return found.slice();
+  }
+
+  /** Sorted paths of the documents under `prefix`, walking only the directories that can hold them. */
+  private collect(prefix: string): string[] {
     const out: string[] = [];
-    for (let i = lo; i < all.length && (all[i] as string).startsWith(prefix); i++) out.push(all[i] as string);
-    return out;
+    const cut = prefix.lastIndexOf("/");
+    const visit = (dir: string): void => {
+      const d = this.dirs.get(dir);
+      if (!d) return;
+      for (const e of d.entries.values()) {
+        const path = dir === "" ? e.name : `${dir}/${e.name}`;
+        if (e.mode === TREE_MODE) {
+          if (path.startsWith(prefix) || prefix.startsWith(`${path}/`)) visit(path);
+        } else if (path.startsWith(prefix) && this.files.has(path)) {
+          out.push(path);
+        }
+      }
+    };
+    visit(cut === -1 ? "" : prefix.slice(0, cut));
+    return out.sort();
   }
 
   withCommit(commit: string): StateTree {
     const next = new StateTree(commit, this.tree, this.files, this.dirs, this.issues, this.drift);
     next.sortedPaths = this.sortedPaths;
+    next.byPrefix = this.byPrefix;
     return next;
   }
 }
 
+function slicePrefix(all: readonly string[], prefix: string): string[] {
+  if (prefix === "") return all.slice();
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((all[mid] as string) < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < all.length && (all[i] as string).startsWith(prefix); i++) out.push(all[i] as string);
+  return out;
+}
+
 /**
- * Reads the tree of `commit`, reusing every subtree and blob whose id matches `base`, so
- * moving a cached view forward by one commit reads only what that commit changed.
+ * Reads the tree of `commit`. With a base view, every subtree and blob whose id matches the
+ * base's at the same path is shared with it rather than read or copied, so moving a cached
+ * view forward by one commit reads only what that commit changed; every document that did
+ * change is decoded and validated here, so a view never holds an unchecked document.
  */
 export async function loadStateTree(
   db: ObjectDb,
@@ -103,32 +165,63 @@ export async function loadStateTree(
   commit: string,
   treeOid: string,
   base: StateTree | null,
+  /** Documents known without decoding, by path and object id: checked when they were first read or written. */
+  recall?: (path: string, oid: string) => FileEntry | undefined,
 ): Promise<StateTree> {
-  const files = new Map<string, FileEntry>();
-  const dirs = new Map<string, DirEntry>();
+  let recalled = 0;
+  const files: Map<string, FileEntry> | OverlayMap<string, FileEntry> = base ? new OverlayMap(base.files) : new Map();
+  const dirs: Map<string, DirEntry> | OverlayMap<string, DirEntry> = base ? new OverlayMap(base.dirs) : new Map();
   const issues: Issue[] = [];
   const blobsToRead: Array<{ path: string; oid: string }> = [];
+  const join = (dir: string, name: string) => (dir === "" ? name : `${dir}/${name}`);
 
-  const walk = async (dir: string, oid: string): Promise<void> => {
-    const baseDir = base?.dirs.get(dir);
-    if (baseDir && baseDir.oid === oid && base) {
-      copySubtree(base, dir, files, dirs);
+  // What the base had at a path that the new tree no longer has (or has as another kind).
+  const drop = (path: string, e: TreeEntry): void => {
+    if (e.mode !== TREE_MODE) {
+      files.delete(path);
       return;
     }
+    const d = dirs.get(path);
+    if (!d) return;
+    dirs.delete(path);
+    for (const c of d.entries.values()) drop(join(path, c.name), c);
+  };
+
+  const walk = async (dir: string, oid: string): Promise<void> => {
+    const old = dirs.get(dir);
+    if (old && old.oid === oid) return;
     const obj = await db.read(oid);
     if (!obj || obj.type !== "tree") throw new InternalError(`tree ${oid} (${dir || "root"}) of ${commit} is missing or not a tree`);
     const entries = new Map<string, TreeEntry>();
     for (const e of decodeTree(obj.content)) entries.set(e.name, e);
+    if (old) {
+      for (const prev of old.entries.values()) {
+        const now = entries.get(prev.name);
+        if (!now || (now.mode === TREE_MODE) !== (prev.mode === TREE_MODE)) drop(join(dir, prev.name), prev);
+      }
+    }
     dirs.set(dir, { oid, entries });
     const subdirs: Promise<void>[] = [];
     for (const e of entries.values()) {
-      const path = dir === "" ? e.name : `${dir}/${e.name}`;
-      if (e.mode === TREE_MODE) subdirs.push(walk(path, e.oid));
-      else if (e.mode !== BLOB_MODE) issues.push({ path, commit, message: `unexpected entry of mode ${e.mode} in the state tree` });
-      else {
-        const prev = base?.files.get(path);
-        if (prev && prev.oid === e.oid) files.set(path, prev);
-        else blobsToRead.push({ path, oid: e.oid });
+      const path = join(dir, e.name);
+      const prev = old?.entries.get(e.name);
+      if (e.mode === TREE_MODE) {
+        // An unchanged subtree stays shared without even being looked at (256 shards at 10,000 tasks).
+        if (!(prev?.mode === TREE_MODE && prev.oid === e.oid)) subdirs.push(walk(path, e.oid));
+      } else if (e.mode !== BLOB_MODE) {
+        files.delete(path);
+        issues.push({ path, commit, message: `unexpected entry of mode ${e.mode} in the state tree` });
+      } else {
+        if (!(prev && prev.mode === BLOB_MODE && prev.oid === e.oid && files.get(path)?.oid === e.oid)) {
+          const known = recall?.(path, e.oid);
+          if (known?.oid === e.oid) {
+            files.set(path, known);
+            recalled++;
+          } else {
+            files.delete(path);
+            blobsToRead.push({ path, oid: e.oid });
+          }
+        }
       }
     }
     await Promise.all(subdirs);
@@ -146,18 +239,7 @@ export async function loadStateTree(
     if ("issues" in decoded) issues.push(...decoded.issues);
     else files.set(path, { oid, value: decoded.value });
   });
-  return new StateTree(commit, treeOid, files, dirs, issues, blobsToRead.length);
-}
-
-function copySubtree(base: StateTree, dir: string, files: Map<string, FileEntry>, dirs: Map<string, DirEntry>): void {
-  if (dir === "") {
-    for (const [k, v] of base.files) files.set(k, v);
-    for (const [k, v] of base.dirs) dirs.set(k, v);
-    return;
-  }
-  const prefix = `${dir}/`;
-  for (const p of base.paths(prefix)) files.set(p, base.files.get(p) as FileEntry);
-  for (const [k, v] of base.dirs) if (k === dir || k.startsWith(prefix)) dirs.set(k, v);
+  return new StateTree(commit, treeOid, files, dirs, issues, blobsToRead.length + recalled);
 }
 
 export interface EncodedChange {

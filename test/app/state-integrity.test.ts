@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -91,7 +92,19 @@ describe("state integrity against bad input", () => {
 });
 
 describe("the snapshot cache", () => {
-  const cacheFile = (dir: string) => join(dir, ".git", "planref", "cache", "snapshot.json");
+  const cacheFile = (dir: string) => join(dir, ".git", "planref", "cache", "snapshot");
+  /** The cache's parts: magic line, header (JSON) and body of pieces addressed by offset. */
+  const parse = (dir: string) => {
+    const buf = readFileSync(cacheFile(dir));
+    const first = buf.indexOf(0x0a);
+    const second = buf.indexOf(0x0a, first + 1);
+    return { magic: buf.subarray(0, first + 1), header: JSON.parse(buf.subarray(first + 1, second).toString("utf8")), body: buf.subarray(second + 1) };
+  };
+  const piece = (body: Buffer, [off, len]: [number, number]) => body.subarray(off, off + len).toString("utf8");
+  const rootRows = (dir: string) => {
+    const { header, body } = parse(dir);
+    return JSON.parse(piece(body, header.root))[1] as Array<[string, string, string, number, number]>;
+  };
 
   it("is written after a read, and a corrupt cache is ignored and rebuilt", async () => {
     const repo = await initialized();
@@ -99,21 +112,38 @@ describe("the snapshot cache", () => {
     expect(existsSync(cacheFile(repo.dir))).toBe(true);
     writeFileSync(cacheFile(repo.dir), "{not json");
     expect((await attempt(repo, (p) => p.status())).project).toBe("demo");
-    writeFileSync(cacheFile(repo.dir), JSON.stringify({ format: 1, key: "x", commit: "y", tree: "z", dirs: [], files: [] }));
+    writeFileSync(cacheFile(repo.dir), `planref-snapshot 3\n${JSON.stringify({ key: "x", commit: "y", tree: "z", root: [0, 0] })}\n`);
     expect((await attempt(repo, (p) => p.status())).project).toBe("demo");
   });
 
   it("is never trusted over the ref: a cache claiming the tip with other content is detected by its tree id", async () => {
     const repo = await initialized();
     await attempt(repo, (p) => p.status());
-    const data = JSON.parse(readFileSync(cacheFile(repo.dir), "utf8"));
-    // Claim the tip but describe another tree: the commit's real tree id gives it away.
-    data.files[0][1] = "1".repeat(40);
-    data.files[0][2] = { ...data.files[0][2], project: { name: "tampered" } };
-    data.tree = "0".repeat(40);
-    data.dirs[0][1] = "0".repeat(40);
-    writeFileSync(cacheFile(repo.dir), JSON.stringify(data));
+    const { magic, header } = parse(repo.dir);
+    // Claim the tip but describe another tree, with a consistent listing: the commit's real tree id gives it away.
+    const text = Buffer.from(JSON.stringify({ formatVersion: 1, project: { name: "tampered" } }));
+    const rows = [["plan.yaml", "100644", "1".repeat(40), 0, text.length]];
+    const tree = createHash("sha1").update(Buffer.concat([Buffer.from(`tree ${27 + 20}\0`), Buffer.from("100644 plan.yaml\0"), Buffer.from("1".repeat(40), "hex")])).digest("hex");
+    const root = Buffer.from(JSON.stringify([tree, rows]));
+    writeFileSync(cacheFile(repo.dir), Buffer.concat([magic, Buffer.from(`${JSON.stringify({ ...header, tree, root: [text.length, root.length] })}\n`), text, root]));
+    rmSync(join(repo.dir, ".git", "planref", "cache", "views"), { recursive: true, force: true });
     expect((await attempt(repo, (p) => p.status())).project).toBe("demo");
+  });
+
+  it("a damaged piece is read from the object database instead", async () => {
+    const repo = await initialized();
+    await attempt(repo, (p) => p.status());
+    rmSync(join(repo.dir, ".git", "planref", "cache", "views"), { recursive: true, force: true });
+    const { magic, header, body } = parse(repo.dir);
+    const plan = rootRows(repo.dir).find((r) => r[0] === "plan.yaml") as [string, string, string, number, number];
+    // Garble the plan's JSON text in place: the listing still matches its tree, the document does not parse.
+    const damaged = Buffer.from(body);
+    damaged.fill(0x7b, plan[3], plan[3] + plan[4]);
+    writeFileSync(cacheFile(repo.dir), Buffer.concat([magic, Buffer.from(`${JSON.stringify(header)}\n`), damaged]));
+    expect((await attempt(repo, (p) => p.status())).project).toBe("demo");
+    // A write on top reads the plan the same way, and the next reader sees the write.
+    expect((await attempt(repo, (p) => p.setConfig({ key: "packet.maxBytes", value: "9000" }))).to).toBe(9000);
+    expect((await attempt(repo, (p) => p.getConfig({ key: "packet.maxBytes" }))).value).toBe(9000);
   });
 
   it("follows the ref when it moves behind the cache's back", async () => {

@@ -212,7 +212,7 @@ describe("storage engine races (real processes)", () => {
     }
     const tip = git(repo.dir, repo.env, ["rev-parse", REF]).trim();
     for (const cwd of cwds) expect(git(cwd, repo.env, ["rev-parse", REF]).trim(), cwd).toBe(tip);
-    expect(existsSync(join(commonDir, "planref", "cache", "snapshot.json")), "shared cache in the common dir").toBe(true);
+    expect(existsSync(join(commonDir, "planref", "cache", "snapshot")), "shared cache in the common dir").toBe(true);
 
     const acks = acksOf(writers);
     expect(acks.length).toBe(cwds.length * N);
