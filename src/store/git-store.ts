@@ -5,10 +5,11 @@ import { UnsupportedRepositoryError } from "../errors.js";
 import type { DocumentRegistry } from "./documents.js";
 import { Engine, invalidState, matchesTrailers, toHistoryEntry } from "./engine.js";
 import { CatFileBatch } from "./git/cat-file.js";
+import { committerFromConfig } from "./git/ident.js";
 import type { RepoLocation } from "./git/discover.js";
 import { type ObjectType, parseSignature, type RawObject, readLooseObject, writeLooseObject } from "./git/objects.js";
 import { compareAndSwapRef, readRef } from "./git/refs.js";
-import { gitEnv, gitText, runGit } from "./git/run.js";
+import { ensureGitVersion, gitEnv, gitText, runGit } from "./git/run.js";
 import {
   appendJournal,
   CacheDamagedError,
@@ -21,7 +22,7 @@ import {
   writeSnapshotCache,
 } from "./snapshot-cache.js";
 import { entryJson, type FileEntry, type ObjectDb, type StateTree } from "./state-tree.js";
-import type { HistoryEntry, HistoryQuery, Identity } from "./types.js";
+import type { HistoryEntry, HistoryQuery, Identity, Mutation, TransactOptions, TransactResult } from "./types.js";
 
 const CACHE_REWRITE_DRIFT = 256;
 /** Journal lines longer than this (a large spec source) are left out: decoding them again is fine. */
@@ -102,13 +103,14 @@ export class GitStore extends Engine {
   private diskCacheTried = false;
   private cacheReader: SnapshotCacheReader | null = null;
   private journal = new Map<string, string>();
+  private readonly identity: { promise: Promise<Identity | null> | null };
   /** Documents by which the current view differs from the disk cache (Infinity: no usable cache). */
   private drift = Number.POSITIVE_INFINITY;
 
   constructor(options: GitStoreOptions) {
     const { commonDir } = options.location;
     const objects = new GitObjectDb(commonDir);
-    let identity: Promise<Identity | null> | null = null;
+    const identity = { promise: null as Promise<Identity | null> | null };
     super({
       ref: options.ref ?? "refs/plan/state",
       objects,
@@ -117,8 +119,9 @@ export class GitStore extends Engine {
         cas: (ref, expected, next) => compareAndSwapRef(commonDir, ref, expected, next, { lockTimeoutMs: options.lockTimeoutMs }),
       },
       registry: options.registry,
-      committer: () => (identity ??= gitCommitter(commonDir)),
+      committer: () => (identity.promise ??= committerOf(commonDir)),
     });
+    this.identity = identity;
     this.location = options.location;
     this.objectDb = objects;
     this.cacheKey = options.cacheKey ?? "v1";
@@ -138,6 +141,14 @@ export class GitStore extends Engine {
     this.drift = 0;
     super.adopt(cached);
     return cached;
+  }
+
+  override transact<R>(mutate: Mutation<R>, options?: TransactOptions): Promise<TransactResult<R>> {
+    // The committer (and the git version check, which a write must pass even when it spawns
+    // nothing else) is settled while the transaction reads and runs, not after it.
+    this.identity.promise ??= committerOf(this.location.commonDir);
+    this.identity.promise.catch(() => {});
+    return super.transact(mutate, options);
   }
 
   protected override async load(commit: string | null): Promise<StateTree> {
@@ -192,7 +203,7 @@ export class GitStore extends Engine {
       for (const [k, v] of wanted) args.push(`--grep=^${escapeRegex(k)}: ${escapeRegex(v)}$`);
     }
     args.push(from, "--");
-    const out = await runGit(args, { cwd: this.location.commonDir, env: { ...process.env, GIT_DIR: this.location.commonDir } });
+    const out = await runGit(args, { cwd: this.location.commonDir, env: { ...process.env, GIT_DIR: this.location.commonDir }, readOnly: true });
     const entries: HistoryEntry[] = [];
     for (const rec of out.stdout.toString("utf8").split("\x1e").slice(1)) {
       const [oid = "", parents = "", an = "", ae = "", at = "0", cn = "", ce = "", ct = "0", ...rest] = rec.split("\0");
@@ -283,9 +294,18 @@ export class GitStore extends Engine {
   }
 }
 
+/** Refuses an old git before anything is published, then names the committer. */
+async function committerOf(commonDir: string): Promise<Identity | null> {
+  const [, who] = await Promise.all([ensureGitVersion(commonDir), gitCommitter(commonDir)]);
+  return who;
+}
+
 async function gitCommitter(commonDir: string): Promise<Identity | null> {
+  // Read in-process when the config leaves no doubt: one git spawn less on every write.
+  const known = committerFromConfig(commonDir, process.env);
+  if (known) return known;
   try {
-    const text = await gitText(["var", "GIT_COMMITTER_IDENT"], { cwd: commonDir, env: { ...process.env, GIT_DIR: commonDir } });
+    const text = await gitText(["var", "GIT_COMMITTER_IDENT"], { cwd: commonDir, env: { ...process.env, GIT_DIR: commonDir }, readOnly: true });
     const sig = parseSignature(text.trim());
     return { name: sig.name, email: sig.email };
   } catch (e) {

@@ -7,6 +7,11 @@ export interface GitRunOptions {
   input?: string | Buffer;
   /** Resolve with the result instead of throwing when git exits non-zero. */
   allowFailure?: boolean;
+  /**
+   * The command changes nothing (diff, ls-files, rev-parse, log, var): it may run while the
+   * version check is still under way; its result is still withheld until the check passes.
+   */
+  readOnly?: boolean;
 }
 
 export interface GitResult {
@@ -21,12 +26,29 @@ export interface GitResult {
  */
 export async function runGit(args: string[], options: GitRunOptions): Promise<GitResult> {
   // Checked once per process, on the first git planref runs: reads that never spawn git stay free.
-  versionChecked ??= checkGitVersion(options.cwd);
-  await versionChecked;
-  return spawnGit(args, options);
+  const checked = ensureGitVersion(options.cwd);
+  if (!options.readOnly) {
+    await checked;
+    return spawnGit(args, options);
+  }
+  // A read overlaps the check instead of waiting for it; an old git still fails the command
+  // with the version error, whatever the read itself made of it.
+  const run = spawnGit(args, options);
+  run.catch(() => {});
+  await checked;
+  return run;
 }
 
 let versionChecked: Promise<string> | null = null;
+
+/** The version check of this process, started on first use; writes await it before publishing. */
+export function ensureGitVersion(cwd: string): Promise<string> {
+  if (!versionChecked) {
+    versionChecked = checkGitVersion(cwd);
+    versionChecked.catch(() => {});
+  }
+  return versionChecked;
+}
 
 function spawnGit(args: string[], options: GitRunOptions): Promise<GitResult> {
   return new Promise((resolve, reject) => {
