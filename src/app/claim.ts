@@ -58,10 +58,13 @@ export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<Cla
   // worktree that cannot exist. A branch already checked out (a crashed holder's worktree)
   // is handed over as it is: the successor continues where the work was left.
   let worktreeChoice: string | null | undefined;
+  let branchExists = false;
+  let occupied: UsageError | null = null;
   if (wantsBranch && ctx.workspace) {
     const snap0 = await ctx.store.snapshot();
     const branch0 = taskBranchName(resolveTaskId(snap0, input.task));
     const existing = await ctx.workspace.worktreeOf(branch0);
+    branchExists = existing !== null || (await ctx.workspace.resolveCommit(`refs/heads/${branch0}`).then(() => true, () => false));
     if (existing && input.worktree !== undefined) {
       if (typeof input.worktree === "string" && input.worktree !== existing) {
         throw new UsageError(`branch ${branch0} is already checked out at ${existing}`, { hint: `Use that worktree (--worktree without a path), or remove it first: git worktree remove ${existing}`, data: { branch: branch0, worktree: existing } });
@@ -69,7 +72,9 @@ export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<Cla
       worktreeChoice = existing;
     } else if (input.worktree !== undefined) {
       const path = input.worktree === true ? ctx.workspace.defaultWorktreePath(getTask(snap0, resolveTaskId(snap0, input.task))?.localId ?? branch0) : input.worktree;
-      if (ctx.workspace.occupied(path)) throw new UsageError(`${path} already exists and is not empty`, { hint: "Pass another --worktree path, or remove that directory." });
+      // Raised only once the claim itself would succeed: a concurrent winner may be creating this
+      // very worktree, and the losers must learn that the task is claimed, not that a directory exists.
+      if (ctx.workspace.occupied(path)) occupied = new UsageError(`${path} already exists and is not empty`, { hint: "Pass another --worktree path, or remove that directory." });
       worktreeChoice = path;
     }
   }
@@ -91,20 +96,25 @@ export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<Cla
       ...(ctx.session.id ? { session: ctx.session.id } : {}),
       ...(ctx.session.model ? { model: ctx.session.model } : {}),
     };
+    const current = getClaim(snap, id);
+    // An existing task branch is continued as it is, so its base stays the commit it was cut
+    // from: the caller's HEAD may have moved on, and every file it moved would count as changed.
+    const baseCommit = branchExists && current?.branch === branch && current.baseCommit ? current.baseCommit : base;
     const r = acquireClaim({
       task,
-      current: getClaim(snap, id),
+      current,
       statusOf: (d) => getTask(snap, d)?.status,
       otherLive: liveClaims(snap, clock).filter((c) => c.task !== id),
       holder,
       clock,
       leaseSeconds,
       scope: input.scope ?? task.scope,
-      baseCommit: base,
+      baseCommit,
       branch,
       worktree,
       ...(input.forceOverlap ? { forceOverlap: input.forceOverlap } : {}),
     });
+    if (occupied) throw occupied;
     if (r.outcome === "already-held") {
       // Asking again for exactly what you hold is idempotent; asking for something else is refused.
       const c = r.claim;

@@ -36,9 +36,9 @@ export class GitWorkspace {
   }
 
   async addWorktree(path: string, branch: string): Promise<void> {
-    const list = await gitText(["worktree", "list", "--porcelain"], { cwd: this.cwd(), env: this.env });
+    const list = await whileWorktreesSettle(() => gitText(["worktree", "list", "--porcelain"], { cwd: this.cwd(), env: this.env }));
     if (list.split("\n").some((l) => l === `worktree ${path}`)) return;
-    await runGit(["worktree", "add", "--quiet", path, branch], { cwd: this.cwd(), env: this.env });
+    await whileWorktreesSettle(() => runGit(["worktree", "add", "--quiet", path, branch], { cwd: this.cwd(), env: this.env }));
   }
 
   async state(worktree: string): Promise<string | null> {
@@ -67,7 +67,7 @@ export class GitWorkspace {
   }
 
   async worktreeOf(branch: string): Promise<string | null> {
-    const list = await gitText(["worktree", "list", "--porcelain"], { cwd: this.cwd(), env: this.env });
+    const list = await whileWorktreesSettle(() => gitText(["worktree", "list", "--porcelain"], { cwd: this.cwd(), env: this.env }));
     let path: string | null = null;
     for (const line of list.split("\n")) {
       if (line.startsWith("worktree ")) path = line.slice("worktree ".length);
@@ -92,6 +92,23 @@ export class GitWorkspace {
   defaultWorktreePath(taskLocalId: string): string {
     const top = this.location.workTree ?? this.location.commonDir;
     return join(dirname(top), `${basename(top)}.worktrees`, taskLocalId);
+  }
+}
+
+/**
+ * Runs a git command that reads every worktree's entry. While another process is inside
+ * `git worktree add`, its entry under .git/worktrees is half written and such commands die
+ * ("failed to read .git/worktrees/<name>/commondir") before changing anything: two agents
+ * claiming with --worktree at the same moment hit this. Wait for the entry, and try again.
+ */
+async function whileWorktreesSettle<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (attempt >= 8 || !(e instanceof GitError) || !/failed to read .*worktrees\//.test(e.data.stderr)) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 15 * attempt));
+    }
   }
 }
 
