@@ -31,5 +31,6 @@ export default tseslint.config(
   layer(["src/app/**"], ["**/runtime/**", "**/cli/**", "**/mcp/**", "**/hooks/**", "**/web/**", "commander", "**/store/git/**", "**/store/git-store*"], "app/ joins domain and store through interfaces; only runtime/ names concrete adapters."),
   layer(["src/runtime/**"], ["**/cli/**", "**/mcp/**", "**/hooks/**", "**/web/**", "commander"], "runtime/ wires adapters; front ends sit above it."),
   layer(["src/cli/**", "src/mcp/**", "src/hooks/**", "src/web/**"], ["**/store/**", "**/domain/**"], "front ends call use cases through runtime/ and app/; they never reach into the store or re-implement rules."),
+  layer(["src/demo/**"], ["**/store/**", "**/domain/**", "**/cli/**", "**/mcp/**", "**/web/**", "commander"], "demo/ drives planref as its users do: the library's use cases, the hook handler and the built CLI, never the store or the rules."),
   layer(["src/web/page/**"], [...NODE, "**/store/**", "**/domain/**", "**/runtime/**", "**/cli/**", "commander", "yaml"], "web/page/ runs in the browser: it reaches planref only through the board's HTTP API (type imports of app/ are erased)."),
 );

@@ -248,6 +248,11 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .option("--max-bytes <n>", "size budget (default: plan.yaml settings.packet.maxBytes)", parseCount)
     .action(action(() => claims().then((m) => m.packetCmd)));
 
+  cmd("demo", "a walk-through in a new repository: three agents work a PRD in parallel worktrees, one crashes and is taken over, a reviewer (--actor names them) sends work back and applies the rest; the repository stays")
+    .option("--fast", "no pauses for reading along (for CI)")
+    .option("--dir <path>", "build the demo here (a new or empty directory; default: a new temporary one)")
+    .action(action(() => import("./commands/demo.js").then((m) => m.default)));
+
   return program;
 }
 
