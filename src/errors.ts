@@ -44,6 +44,10 @@ export const ERROR_CATALOG = {
   GATE_REFUSED: { exit: "gate", summary: "A readiness or done gate does not hold; details say what is missing." },
   UNHEALTHY: { exit: "validation", summary: "planref doctor found problems; details list every check with its hint." },
   REMOTE_FAILED: { exit: "sync", summary: "Fetching from or pushing to a remote failed." },
+  REMOTE_REJECTED: { exit: "sync", summary: "The remote refused the push for a reason other than a race (a hook or permission); nothing local changed." },
+  REMOTE_INVALID: { exit: "sync", summary: "The remote's state holds an invalid document; it was not adopted, details name path and commit." },
+  SYNC_UNRELATED: { exit: "sync", summary: "Local and remote state have different roots; they are never merged." },
+  SYNC_RETRIES: { exit: "sync", summary: "The remote kept moving while syncing; fetch-integrate-push retries were exhausted." },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
@@ -181,8 +185,8 @@ export class RefConflictError extends PlanrefError {
 }
 
 export class RemoteError extends PlanrefError {
-  constructor(message: string, options: ErrorOptions<Record<string, unknown>> = {}) {
-    super("REMOTE_FAILED", message, options);
+  constructor(message: string, options: ErrorOptions<Record<string, unknown>> & { code?: "REMOTE_FAILED" | "REMOTE_REJECTED" | "REMOTE_INVALID" | "SYNC_UNRELATED" | "SYNC_RETRIES" } = {}) {
+    super(options.code ?? "REMOTE_FAILED", message, options);
   }
 }
 

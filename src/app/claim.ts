@@ -2,7 +2,7 @@ import { acquireClaim, type AcquireResult } from "../domain/claims/claim.js";
 import { parseDuration } from "../domain/claims/duration.js";
 import { isAbsolute } from "node:path";
 import { validateGlobs } from "../domain/globs/index.js";
-import { UsageError, ValidationError } from "../errors.js";
+import { ClaimConflictError, RemoteError, UsageError, ValidationError } from "../errors.js";
 import type { ClaimDoc, Holder, TaskDoc } from "../schema/types.js";
 import { commitInfo } from "./commit.js";
 import type { AppContext } from "./context.js";
@@ -10,6 +10,8 @@ import { getClaim, leaseClock, liveClaims } from "./state/claims.js";
 import { claimPath, taskPath } from "./state/documents.js";
 import { readPlan } from "./state/plan.js";
 import { getTask, resolveTaskId } from "./state/tasks.js";
+import { isSyncError, syncState } from "./sync.js";
+import { acknowledgeConflict } from "./conflicts.js";
 
 export interface ClaimInput {
   task: string;
@@ -30,6 +32,38 @@ export interface ClaimResult {
   outcome: AcquireResult["outcome"];
   previousHolder: string | null;
   commit: string | null;
+}
+
+/**
+ * Team mode: a claim counts only once the push carrying it succeeded. The sync replays the
+ * claim on the remote's state; if someone else claimed the task there first, the replay
+ * turns it into a conflict record and the caller has lost.
+ */
+async function confirmRemotely(ctx: AppContext, claim: ClaimDoc, commit: string): Promise<void> {
+  if (!ctx.remotes) return;
+  const plan = readPlan(await ctx.store.snapshot());
+  if (plan.settings.sync.mode !== "team") return;
+  let synced;
+  try {
+    synced = await syncState(ctx, {});
+  } catch (e) {
+    if (!isSyncError(e)) throw e;
+    throw new RemoteError(`${claim.task} is claimed here but not on ${plan.settings.sync.remote}: ${e.message}`, {
+      code: e.code as "REMOTE_FAILED",
+      hint: `In team mode a claim counts once it is pushed. Run planref sync to try again, or release it: planref release ${claim.task}`,
+      data: { task: claim.task, epoch: claim.epoch, cause: e.toJSON() },
+    });
+  }
+  const lost = synced.conflicts.find((c) => c.commit === commit);
+  if (!lost) return;
+  // The claimant learns it right here, so the record need not wait in status for them.
+  await acknowledgeConflict(ctx, { id: lost.id, note: "reported to the claimant when the claim was refused" });
+  const now = getClaim(await ctx.store.snapshot(), claim.task);
+  const holder = now?.state === "live" ? now.holder.actor : null;
+  throw new ClaimConflictError(holder ? `${claim.task} was claimed remotely by ${holder} (epoch ${now?.epoch}) before your claim reached ${synced.remote}` : `your claim on ${claim.task} did not stand on ${synced.remote}: ${lost.message}`, {
+    hint: "Pick another task: planref next.",
+    data: { task: claim.task, holder, ...(now ? { epoch: now.epoch, expiresAt: now.expiresAt } : {}), conflict: lost.id },
+  });
 }
 
 export function taskBranchName(taskId: string): string {
@@ -146,6 +180,7 @@ export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<Cla
     };
   });
   const r = res.result;
+  if (res.commit) await confirmRemotely(ctx, r.claim, res.commit);
   ctx.leases?.remember(r.claim.task, r.claim.epoch);
   if (ctx.workspace && r.outcome !== "already-held" && r.claim.branch && r.claim.baseCommit) {
     await ctx.workspace.createBranch(r.claim.branch, r.claim.baseCommit);

@@ -77,6 +77,25 @@ export interface CommandRunner {
   announce(line: string): void;
 }
 
+/** Transport to git remotes for sync, supplied by the runtime (native git underneath). */
+export interface RemoteSync {
+  names(): Promise<string[]>;
+  /** Fetches the remote's state into refs/plan/remotes/<remote>/state; its tip, or null when it has none. */
+  fetch(remote: string): Promise<string | null>;
+  /** The last fetched tip of a remote, without network. */
+  tracking(remote: string): string | null;
+  remoteHasState(remote: string): Promise<boolean>;
+  push(remote: string, commit: string, expected: string | null): Promise<{ ok: true } | { ok: false; rejected: true; reason: string }>;
+  isAncestor(ancestor: string, of: string): Promise<boolean>;
+  mergeBase(a: string, b: string): Promise<string | null>;
+  /** Commits reachable from `tip` and not from `exclude`, oldest first. */
+  commitsSince(exclude: string | null, tip: string): Promise<string[]>;
+  divergence(local: string, remote: string): Promise<{ ahead: number; behind: number }>;
+  addFetchRefspec(remote: string): Promise<{ refspec: string; added: boolean }>;
+  /** Runs `work` as the only sync of this repository (across worktrees and processes). */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+}
+
 /** Everything a use case needs from outside: the store, the clock and who is acting. */
 export interface AppContext {
   store: DocStore;
@@ -89,6 +108,7 @@ export interface AppContext {
   workspace?: Workspace;
   leases?: LeaseMemory;
   runner?: CommandRunner;
+  remotes?: RemoteSync;
   /** Default project name for init (the repository's directory name). */
   defaultProjectName?: string;
 }

@@ -75,9 +75,11 @@ export async function runDoctor(ctx: AppContext, input: DoctorInput = {}): Promi
               name: `remote ${r.name}`,
               status: "warn",
               message: `plain "git fetch ${r.name}" does not bring ${STATE_REFSPEC}`,
-              hint: `planref sync fetches it; or add: git config --add remote.${r.name}.fetch +${STATE_REFSPEC}:refs/plan/remotes/${r.name}/state`,
+              hint: `planref sync fetches it; to make plain git fetch bring it too: planref init --fetch-refspec ${r.name}`,
             },
       );
+      const d = await divergenceCheck(ctx, r.name, tip);
+      if (d) checks.push(d);
     }
   }
 
@@ -108,5 +110,24 @@ function lockCheck(repo: NonNullable<AppContext["repo"]>, breakLock: boolean): C
     status: "error",
     message: `stale lock ${lock.path} is ${age} s old`,
     hint: "If no git or planref process is running, remove it with: planref doctor --break-lock",
+  };
+}
+
+/** Local state against the last fetched copy of a remote's (no network: as of the last sync or fetch). */
+async function divergenceCheck(ctx: AppContext, remote: string, tip: string | null): Promise<Check | null> {
+  const theirs = ctx.remotes?.tracking(remote) ?? null;
+  if (!ctx.remotes || !theirs) return null;
+  const name = `sync ${remote}`;
+  if (tip === null) return { name, status: "warn", message: `${remote} has planref state and this repository has none`, hint: "Adopt it: planref init" };
+  if (tip === theirs) return { name, status: "ok", message: `in step with ${remote} as last fetched (${tip.slice(0, 12)})` };
+  if (!(await ctx.remotes.mergeBase(tip, theirs))) {
+    return { name, status: "error", message: `local state and ${remote}'s have different roots`, hint: "They are never merged; keep one (see planref sync's error for how)." };
+  }
+  const { ahead, behind } = await ctx.remotes.divergence(tip, theirs);
+  return {
+    name,
+    status: ahead > 0 && behind > 0 ? "warn" : "ok",
+    message: `${ahead} local operation(s) not on ${remote}, ${behind} of ${remote}'s not here (as last fetched)`,
+    hint: "planref sync brings both sides together.",
   };
 }

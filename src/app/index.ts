@@ -21,6 +21,8 @@ import { importSpec } from "./spec-import.js";
 import { listSpecs, showSpec, specDecisions, specSource } from "./spec-queries.js";
 import { reviewSpecUseCase } from "./spec-review.js";
 import { getStatus } from "./status.js";
+import { remotesWithState, syncState } from "./sync.js";
+import { acknowledgeConflict, listConflicts } from "./conflicts.js";
 import { listTasks, showTask } from "./task-queries.js";
 import { addTask, cancelTask, editTask, overrideScore, reviewTaskReadiness } from "./task-write.js";
 
@@ -63,6 +65,10 @@ export const useCases = {
   recordObserved,
   sessionContext,
   stopReminder,
+  sync: syncState,
+  remotesWithState,
+  conflicts: listConflicts,
+  acknowledgeConflict,
   board: boardOverview,
   boardTask,
   boardTip,

@@ -3,15 +3,26 @@ import { commitInfo } from "./commit.js";
 import type { AppContext } from "./context.js";
 import { FORMAT_VERSION, PLAN_PATH } from "./state/documents.js";
 import { DEFAULT_SETTINGS, readPlan } from "./state/plan.js";
+import { syncState } from "./sync.js";
+import { UsageError } from "../errors.js";
 
 export interface InitInput {
   name?: string;
+  /** Remote whose existing state to adopt instead of creating a new root (default: the configured or only remote). */
+  remote?: string;
+  /** Also add the state ref to this remote's fetch refspecs, so plain `git fetch` brings it. */
+  fetchRefspec?: string;
 }
 
 export interface InitResult {
   created: boolean;
   commit: string;
   plan: PlanDoc;
+  /** The remote whose state was adopted, when a clone found it there. */
+  adoptedFrom?: string;
+  refspec?: { remote: string; refspec: string; added: boolean };
+  /** Remotes that have no refspec for the state ref yet (init offers to add one). */
+  remotesWithoutRefspec?: string[];
 }
 
 /**
@@ -20,6 +31,38 @@ export interface InitResult {
  * "ref must not exist" and the loser re-runs this against the winner's state.
  */
 export async function initProject(ctx: AppContext, input: InitInput = {}): Promise<InitResult> {
+  const result = await createOrAdopt(ctx, input);
+  if (!ctx.remotes) return result;
+  if (input.fetchRefspec) {
+    const names = await ctx.remotes.names();
+    if (!names.includes(input.fetchRefspec)) throw new UsageError(`no git remote named "${input.fetchRefspec}"`, { hint: names.length ? `Remotes: ${names.join(", ")}.` : "Add one first: git remote add origin <url>" });
+    result.refspec = { remote: input.fetchRefspec, ...(await ctx.remotes.addFetchRefspec(input.fetchRefspec)) };
+  }
+  if (ctx.repo) {
+    const without = (await ctx.repo.remotes()).filter((r) => !r.fetch.some((f) => f.includes("refs/plan/state"))).map((r) => r.name);
+    if (without.length) result.remotesWithoutRefspec = without;
+  }
+  return result;
+}
+
+/**
+ * A clone does not carry refs/plan/*: when its remote already has state, adopting it keeps
+ * one history instead of creating a second root that could never be merged.
+ */
+async function createOrAdopt(ctx: AppContext, input: InitInput): Promise<InitResult> {
+  if (ctx.remotes && (await ctx.store.tip()) === null) {
+    const names = await ctx.remotes.names();
+    const remote = input.remote ?? (names.length === 1 ? names[0] : names.includes("origin") ? "origin" : undefined);
+    if (remote && (await ctx.remotes.remoteHasState(remote).catch(() => false))) {
+      const synced = await syncState(ctx, { remote });
+      const snap = await ctx.store.snapshot();
+      return { created: false, commit: synced.tip as string, plan: readPlan(snap), adoptedFrom: remote };
+    }
+  }
+  return createRoot(ctx, input);
+}
+
+async function createRoot(ctx: AppContext, input: InitInput): Promise<InitResult> {
   const res = await ctx.store.transact((snap) => {
     if (snap.commit !== null) {
       return { noop: true as const, result: { created: false, commit: snap.commit, plan: readPlan(snap) } };

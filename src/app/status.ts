@@ -1,8 +1,9 @@
 import { HELD_STATUSES, isStale, secondsLeft } from "../domain/claims/lease.js";
-import type { ClaimDoc, TaskStatus } from "../schema/types.js";
+import type { ClaimDoc, ConflictDoc, TaskStatus } from "../schema/types.js";
 import type { AppContext } from "./context.js";
 import { parseDuration } from "../domain/claims/duration.js";
 import { allClaims } from "./state/claims.js";
+import { openConflicts } from "./state/conflicts.js";
 import { readPlan, withFormatCheck } from "./state/plan.js";
 import { allSpecs, allTasks } from "./state/tasks.js";
 
@@ -30,6 +31,8 @@ export interface StatusResult {
   claims: ClaimRow[];
   /** Ready tasks whose dependencies are done and that nobody holds. */
   ready: string[];
+  /** Local operations a sync could not replay on a remote's state, not yet acknowledged. */
+  conflicts: Array<Pick<ConflictDoc, "id" | "op" | "actor" | "code" | "message" | "at" | "remote"> & { task: string | null }>;
 }
 
 const EXPIRING_FRACTION = 0.2;
@@ -46,12 +49,13 @@ interface StatusBase {
   claims: ClaimDoc[];
   /** Tasks with every dependency done that are ready, or held by a claim that may go stale. */
   candidates: Array<{ id: string; status: TaskStatus }>;
+  conflicts: StatusResult["conflicts"];
 }
 
 /** A summary of the state at the tip: tasks by status, claims with their leases, what is ready. */
 export async function getStatus(ctx: AppContext): Promise<StatusResult> {
   const { commit, value: base } = await withFormatCheck(() =>
-    ctx.store.derive<StatusBase>("status-v2", (snap) => {
+    ctx.store.derive<StatusBase>("status-v3", (snap) => {
       const plan = readPlan(snap);
       const tasks = allTasks(snap);
       const byStatus: Partial<Record<TaskStatus, number>> = {};
@@ -66,6 +70,7 @@ export async function getStatus(ctx: AppContext): Promise<StatusResult> {
         total: tasks.length,
         byStatus,
         claims: allClaims(snap).filter((c) => c.state === "live"),
+        conflicts: openConflicts(snap).map((c) => ({ id: c.id, op: c.op, task: c.task ?? null, actor: c.actor, code: c.code, message: c.message, at: c.at, remote: c.remote })),
         candidates: tasks.filter((t) => (t.status === "ready" || HELD_STATUSES.has(t.status)) && t.dependencies.every((d) => statusOf.get(d) === "done")).map((t) => ({ id: t.id, status: t.status })),
       };
     }),
@@ -101,5 +106,6 @@ export async function getStatus(ctx: AppContext): Promise<StatusResult> {
     tasks: { total: base.total, byStatus: base.byStatus },
     claims,
     ready,
+    conflicts: base.conflicts,
   };
 }

@@ -62,8 +62,10 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
       .option("--manual <text>", "a manual step (repeatable)", collect)
       .option("--parent <task>", "parent task (makes this a subtask)");
 
-  cmd("init", "create the state ref refs/plan/state (idempotent)")
+  cmd("init", "create the state ref refs/plan/state, or adopt a remote's existing state in a clone (idempotent)")
     .option("--name <name>", "project name (default: the repository directory name)")
+    .option("--remote <remote>", "remote whose existing state to adopt (default: the only remote, else origin)")
+    .option("--fetch-refspec <remote>", "also make plain `git fetch <remote>` bring the state ref")
     .action(action(() => import("./commands/init.js").then((m) => m.default)));
 
   cmd("status", "project summary: documents, tasks, live claims, what is ready").action(action(() => import("./commands/status.js").then((m) => m.default)));
@@ -216,6 +218,19 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .option("--waive <finding>", "waive a judgement-call finding by id (repeatable; needs --reason)", collect)
     .option("--reason <text>", "why the waivers are acceptable (recorded)")
     .action(action(() => gate().then((m) => m.applyCmd)));
+
+  const sync = () => import("./commands/sync.js");
+  cmd("sync", "fetch the state from a remote, replay local operations on it, push with a lease (native git transport)")
+    .argument("[remote]", "git remote (default: plan.yaml settings.sync.remote, else the only remote)")
+    .action(action(() => sync().then((m) => m.syncCmd)));
+  const conflicts = cmd("conflicts", "local operations a sync could not replay on a remote's state, and why")
+    .option("--all", "include acknowledged conflicts")
+    .option("--of <actor>", "only conflicts of this actor's operations")
+    .action(action(() => sync().then((m) => m.conflictsCmd)));
+  leaf(conflicts, "ack", "acknowledge a conflict (it stays in the audit trail)")
+    .argument("<id>", "conflict id or unambiguous prefix")
+    .option("--note <text>", "what you did about it")
+    .action(action(() => sync().then((m) => m.ackCmd)));
 
   program
     .command("hook")

@@ -203,3 +203,24 @@ export interface ReviewDoc {
   verdict: "approve" | "reject" | "request-changes";
   note?: string;
 }
+
+export type ConflictCode = "CLAIMED_REMOTELY" | "LEASE_LOST" | "CONCURRENT_EDIT" | "SCOPE_OVERLAP" | "INVALID_RESULT";
+
+export interface ConflictDoc {
+  id: string;
+  op: string;
+  task?: string;
+  epoch?: number;
+  actor: string;
+  commit: string;
+  subject: string;
+  code: ConflictCode;
+  message: string;
+  paths: string[];
+  at: string;
+  detectedAt?: string;
+  detectedBy: string;
+  remote: string;
+  remoteTip: string;
+  acknowledged: false | { by: string; at: string; note?: string };
+}

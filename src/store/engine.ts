@@ -1,6 +1,6 @@
 import { type Issue, RefConflictError, ValidationError } from "../errors.js";
 import type { DocumentRegistry } from "./documents.js";
-import { type CommitObject, decodeCommit, encodeCommit, tzOffset } from "./git/objects.js";
+import { type CommitObject, decodeCommit, decodeTree, encodeCommit, TREE_MODE, type TreeEntry, tzOffset } from "./git/objects.js";
 import type { CasResult } from "./git/refs.js";
 import { formatCommitMessage, parseCommitMessage } from "./message.js";
 import { applyChanges, deepFreeze, type EncodedChange, type FileEntry, loadStateTree, type ObjectDb, StateTree } from "./state-tree.js";
@@ -167,7 +167,62 @@ export class Engine implements DocStore {
 
   protected saveView(_name: string, _view: { commit: string | null; value: unknown; key?: string }): void {}
 
+  async changedPaths(from: string | null, to: string | null): Promise<string[]> {
+    const treeOf = async (c: string | null) => (c === null ? null : (await this.readCommit(c)).tree);
+    const out: string[] = [];
+    await diffTrees(this.parts.objects, await treeOf(from), await treeOf(to), "", out);
+    return out.sort();
+  }
+
+  detached(start: string | null): Engine {
+    let head = start;
+    const twin = new Engine({
+      ...this.parts,
+      refs: {
+        read: () => head,
+        cas: async (_ref, expected, next) => {
+          if (head !== expected) return { ok: false, actual: head };
+          head = next;
+          return { ok: true };
+        },
+      },
+    });
+    // Starting from the view already loaded makes the twin's first read a diff, not a full load.
+    twin.current = this.current;
+    return twin;
+  }
+
+  async advance(expected: string | null, next: string): Promise<boolean> {
+    await this.snapshot(next);
+    const cas = await this.parts.refs.cas(this.ref, expected, next);
+    return cas.ok;
+  }
+
   async close(): Promise<void> {}
+}
+
+/** Collects the paths that differ between two trees, descending only where tree ids differ. */
+async function diffTrees(db: ObjectDb, a: string | null, b: string | null, dir: string, out: string[]): Promise<void> {
+  if (a === b) return;
+  const entries = async (oid: string | null): Promise<Map<string, TreeEntry>> => {
+    const m = new Map<string, TreeEntry>();
+    if (oid === null) return m;
+    const obj = await db.read(oid);
+    if (!obj || obj.type !== "tree") throw invalidState([{ path: dir || "/", message: `tree ${oid} is missing or not a tree` }]);
+    for (const e of decodeTree(obj.content)) m.set(e.name, e);
+    return m;
+  };
+  const [ea, eb] = await Promise.all([entries(a), entries(b)]);
+  for (const name of new Set([...ea.keys(), ...eb.keys()])) {
+    const x = ea.get(name);
+    const y = eb.get(name);
+    if (x?.oid === y?.oid && x?.mode === y?.mode) continue;
+    const path = dir === "" ? name : `${dir}/${name}`;
+    const xt = x?.mode === TREE_MODE ? x.oid : null;
+    const yt = y?.mode === TREE_MODE ? y.oid : null;
+    if (xt !== null || yt !== null) await diffTrees(db, xt, yt, path, out);
+    if ((x && x.mode !== TREE_MODE) || (y && y.mode !== TREE_MODE)) out.push(path);
+  }
 }
 
 /**

@@ -111,6 +111,18 @@ export interface DocStore {
    * in the documents); `name` changes when it does.
    */
   derive<T>(name: string, compute: (snapshot: Snapshot) => T, key?: string): Promise<{ commit: string | null; value: T }>;
+  /** Paths whose documents differ between two commits (null: the empty state), sorted. */
+  changedPaths(from: string | null, to: string | null): Promise<string[]>;
+  /**
+   * A store over the same objects whose ref lives only in memory, starting at `start`:
+   * sync builds replayed history there and publishes it with one `advance`.
+   */
+  detached(start: string | null): DocStore;
+  /**
+   * Moves the ref from `expected` to `next`, a commit already in the object store, after
+   * checking every document of `next`; false when the ref no longer was `expected`.
+   */
+  advance(expected: string | null, next: string): Promise<boolean>;
   /** Flush caches and stop helper processes. */
   close(): Promise<void>;
 }

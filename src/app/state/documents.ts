@@ -44,6 +44,13 @@ export const CLAIMS = "claims";
 export const EVIDENCE = "evidence";
 export const SUBMISSIONS = "submissions";
 export const REVIEWS = "reviews";
+export const CONFLICTS = "conflicts";
+
+export function conflictPath(id: string): string {
+  return `${CONFLICTS}/${id}.yaml`;
+}
+
+const CONFLICT_RE = /^conflicts\/[^/]+\.yaml$/;
 
 /** Append-only records of a task live in one directory per task: evidence/<shard>/<task>/<id>.yaml. */
 export function recordDir(collection: string, taskId: string): string {
@@ -102,6 +109,7 @@ export const DOCUMENT_KINDS: DocumentKind[] = [
   { name: "submission", format: "yaml", matches: perTask(SUBMISSIONS), validate: (v, path) => validateWith(validators.submission, v).concat(recordAtPath(v, path, SUBMISSIONS)) },
   { name: "review", format: "yaml", matches: perTask(REVIEWS), validate: (v, path) => validateWith(validators.review, v).concat(recordAtPath(v, path, REVIEWS)) },
   { name: "spec", format: "yaml", matches: (p) => SPEC_RE.test(p), validate: (v, path) => validateWith(validators.spec, v).concat(idAtPath(v, path, specPath)) },
+  { name: "conflict", format: "yaml", matches: (p) => CONFLICT_RE.test(p), validate: (v, path) => validateWith(validators.conflict, v).concat(idAtPath(v, path, conflictPath)) },
   // The exact PRD text a spec was imported from, so auditors see what was approved.
   { name: "spec-source", format: "text", matches: (p) => SPEC_SOURCE_RE.test(p), validate: () => [], maxBytes: 4 * 1024 * 1024 },
 ];

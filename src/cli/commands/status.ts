@@ -16,6 +16,11 @@ const status: Handler = (globals, io) =>
       }
     }
     lines.push(s.ready.length ? `ready to claim: ${s.ready.join(", ")}` : "ready to claim: none");
+    if (s.conflicts.length) {
+      lines.push(`sync conflicts (${s.conflicts.length}, not replayed on ${[...new Set(s.conflicts.map((c) => c.remote))].join(", ")}):`);
+      for (const c of s.conflicts) lines.push(`  ${c.id}  ${c.actor}: ${c.op}${c.task ? ` ${c.task}` : ""}  ${c.code}  ${c.message}`);
+      lines.push(`  see them with planref conflicts; acknowledge with planref conflicts ack <id>`);
+    }
     return { data: s, text: lines.join("\n") };
   });
 

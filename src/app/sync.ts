@@ -1,0 +1,268 @@
+import { parseDuration } from "../domain/claims/duration.js";
+import { decideReplay, type ReplayDecision } from "../domain/sync/replay.js";
+import { PlanrefError, RemoteError, UsageError, ValidationError } from "../errors.js";
+import type { ConflictDoc } from "../schema/types.js";
+import type { DocStore, HistoryEntry } from "../store/types.js";
+import type { AppContext, RemoteSync } from "./context.js";
+import { getClaim, liveClaims } from "./state/claims.js";
+import { CLAIMS, claimPath, conflictPath, PLAN_PATH } from "./state/documents.js";
+import { readPlan } from "./state/plan.js";
+
+export interface SyncInput {
+  /** Remote name; default plan.yaml settings.sync.remote, else origin. */
+  remote?: string;
+}
+
+export type SyncAction = "nothing" | "up-to-date" | "adopted" | "fast-forward" | "pushed" | "replayed";
+
+export interface SyncResult {
+  remote: string;
+  action: SyncAction;
+  /** Local tip after the sync (equal to the remote's unless nothing exists anywhere). */
+  tip: string | null;
+  /** The remote's tip as fetched before integrating. */
+  fetched: string | null;
+  /** Local operations replayed on top of the remote's state. */
+  replayed: number;
+  /** Local operations that no longer stood on the remote's state, recorded as conflicts. */
+  conflicts: ConflictDoc[];
+  attempts: number;
+}
+
+const MAX_ROUNDS = 6;
+
+/**
+ * Fetch, integrate, push: fast-forward when behind; when both sides moved, replay the local
+ * operations the remote lacks on top of its tip, re-checking their rules, and record the
+ * ones that no longer stand as conflicts. The result is pushed with a lease on the value
+ * just fetched and only then adopted locally, so a refused push leaves local state as it was.
+ */
+export async function syncState(ctx: AppContext, input: SyncInput = {}): Promise<SyncResult> {
+  const remotes = requireRemotes(ctx);
+  const remote = await chooseRemote(ctx, remotes, input.remote);
+  return remotes.exclusive(async () => {
+    for (let attempt = 1; attempt <= MAX_ROUNDS; attempt++) {
+      const fetched = await remotes.fetch(remote);
+      if (fetched) await checkIncoming(ctx.store, fetched, remote);
+      const local = await ctx.store.tip();
+      const done = (action: SyncAction, tip: string | null, extra: Partial<SyncResult> = {}): SyncResult => ({ remote, action, tip, fetched, replayed: 0, conflicts: [], attempts: attempt, ...extra });
+
+      if (fetched === null && local === null) return done("nothing", null);
+      if (fetched === local) return done("up-to-date", local);
+      if (local === null) {
+        if (await ctx.store.advance(null, fetched as string)) return done("adopted", fetched);
+        continue;
+      }
+      if (fetched === null || (await remotes.isAncestor(fetched, local))) {
+        if (await pushed(remotes, remote, local, fetched)) return done("pushed", local);
+        continue;
+      }
+      if (await remotes.isAncestor(local, fetched)) {
+        if (await ctx.store.advance(local, fetched)) return done("fast-forward", fetched);
+        continue;
+      }
+      if (!(await remotes.mergeBase(local, fetched))) throw unrelated(remote, local, fetched);
+      const r = await replayOnto(ctx, remotes, { remote, local, remoteTip: fetched });
+      if (!(await pushed(remotes, remote, r.head, fetched))) continue;
+      // Someone wrote locally while we replayed: the next round replays just that (the
+      // replayed commits name their originals, so nothing is applied twice).
+      if (!(await ctx.store.advance(local, r.head))) continue;
+      return done("replayed", r.head, { replayed: r.replayed, conflicts: r.conflicts });
+    }
+    throw new RemoteError(`${remote} kept moving; gave up after ${MAX_ROUNDS} fetch-integrate-push rounds`, {
+      code: "SYNC_RETRIES",
+      hint: "Many writers are syncing at once; run planref sync again.",
+      data: { remote, rounds: MAX_ROUNDS },
+    });
+  });
+}
+
+function requireRemotes(ctx: AppContext): RemoteSync {
+  if (!ctx.remotes) throw new UsageError("this front end cannot reach git remotes");
+  return ctx.remotes;
+}
+
+async function chooseRemote(ctx: AppContext, remotes: RemoteSync, named: string | undefined): Promise<string> {
+  const names = await remotes.names();
+  let remote = named;
+  if (!remote) {
+    const snap = ctx.store ? await ctx.store.snapshot().catch(() => null) : null;
+    const configured = snap?.commit ? readPlan(snap).settings.sync.remote : undefined;
+    remote = configured && names.includes(configured) ? configured : names.length === 1 ? names[0] : configured ?? "origin";
+  }
+  if (!names.includes(remote as string)) {
+    throw new UsageError(names.length ? `no git remote named "${remote}" (remotes: ${names.join(", ")})` : `this repository has no git remotes, so there is nothing to sync with`, {
+      hint: names.length ? `planref sync <remote>, or set it: planref config set sync.remote <remote>` : "Add one: git remote add origin <url>",
+      data: { remote, remotes: names },
+    });
+  }
+  return remote as string;
+}
+
+/** Incoming state is checked document by document before anything local builds on it. */
+async function checkIncoming(store: DocStore, tip: string, remote: string): Promise<void> {
+  try {
+    const snap = await store.snapshot(tip);
+    readPlan(snap);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    const first = e.issues[0];
+    throw new RemoteError(`${remote} has invalid planref state: ${first?.path ?? "state"} at ${(first?.commit ?? tip).slice(0, 12)}: ${first?.message ?? e.message}`, {
+      code: "REMOTE_INVALID",
+      hint: `Nothing was adopted; local state is unchanged. Whoever pushed ${tip.slice(0, 12)} to ${remote} must fix the document in a new commit (planref doctor lists every problem).`,
+      data: { remote, commit: tip, issues: e.issues },
+    });
+  }
+}
+
+/** Pushes with a lease; a rejection while the remote did not move is a refusal, not a race. */
+async function pushed(remotes: RemoteSync, remote: string, commit: string, expected: string | null): Promise<boolean> {
+  const r = await remotes.push(remote, commit, expected);
+  if (r.ok) return true;
+  const now = await remotes.fetch(remote);
+  if (now !== expected) return false;
+  throw new RemoteError(`${remote} refused the push of refs/plan/state: ${r.reason}`, {
+    code: "REMOTE_REJECTED",
+    hint: "The remote's hooks or permissions refuse it; local state is unchanged. Ask the remote's owner, or sync with another remote.",
+    data: { remote, reason: r.reason, commit },
+  });
+}
+
+function unrelated(remote: string, local: string, fetched: string): RemoteError {
+  return new RemoteError(`local refs/plan/state and ${remote}'s have no common history; they are never merged`, {
+    code: "SYNC_UNRELATED",
+    hint: `One side was initialised separately. Keep one: to adopt ${remote}'s state, move yours aside (git update-ref refs/plan/state-local refs/plan/state && git update-ref -d refs/plan/state) and run planref sync.`,
+    data: { remote, local, remoteTip: fetched },
+  });
+}
+
+interface Replayed {
+  head: string;
+  replayed: number;
+  conflicts: ConflictDoc[];
+}
+
+async function replayOnto(ctx: AppContext, remotes: RemoteSync, at: { remote: string; local: string; remoteTip: string }): Promise<Replayed> {
+  const { local, remoteTip } = at;
+  const commits = await remotes.commitsSince(remoteTip, local);
+  const { behind } = await remotes.divergence(local, remoteTip);
+  const remoteSide = behind > 0 ? await ctx.store.history({ from: remoteTip, limit: behind }) : [];
+  const alreadyThere = new Set(remoteSide.flatMap((e) => e.trailers["Planref-Replayed-From"] ?? []));
+  const entries = (await ctx.store.history({ from: local, limit: commits.length })).reverse();
+
+  const target = ctx.store.detached(remoteTip);
+  let replayed = 0;
+  const conflicts: ConflictDoc[] = [];
+  for (const entry of entries) {
+    if (alreadyThere.has(entry.commit)) continue;
+    const parent = entry.parents[0] ?? null;
+    const paths = await ctx.store.changedPaths(parent, entry.commit);
+    const before = await ctx.store.snapshot(parent);
+    const after = await ctx.store.snapshot(entry.commit);
+    const docs = paths.map((path) => ({ path, base: before.get(path), local: after.get(path) }));
+    const op = opOf(entry);
+    let conflict: ConflictDoc | null = null;
+    try {
+      const res = await target.transact((snap) => {
+        const plan = readPlan(snap);
+        const clock = { now: entry.author.time.getTime(), skewSeconds: parseDuration(plan.settings.claims.skewMargin, "skewMargin") };
+        const decision = decideReplay({
+          op,
+          docs: docs.map((d) => ({ ...d, remote: snap.get(d.path) })),
+          claimPath,
+          isLease: (p) => p.startsWith(`${CLAIMS}/`),
+          remoteClaim: (t) => getClaim(snap, t),
+          remoteLiveClaims: () => liveClaims(snap, clock),
+          clock,
+        });
+        if (!decision.ok) return conflictPlan(ctx, at, entry, op, decision);
+        if (decision.changes.length === 0) return { noop: true as const, result: null };
+        return { changes: decision.changes, commit: replayedCommit(entry), result: null };
+      });
+      if (res.result) conflict = res.result;
+      else if (res.commit) replayed++;
+    } catch (e) {
+      // The merge produced a document the schema refuses (or the plan itself clashed): the
+      // operation does not stand, and says why, rather than failing the whole sync.
+      if (!(e instanceof ValidationError)) throw e;
+      const res = await target.transact(() => conflictPlan(ctx, at, entry, op, { ok: false, code: "INVALID_RESULT", message: e.message, paths: e.issues.map((i) => i.path ?? PLAN_PATH) }));
+      conflict = res.result;
+    }
+    if (conflict) conflicts.push(conflict);
+  }
+  return { head: (await target.tip()) as string, replayed, conflicts };
+}
+
+function opOf(entry: HistoryEntry): { op: string; task?: string; epoch?: number; actor: string } {
+  const t = (k: string) => entry.trailers[k]?.[0];
+  const epoch = t("Planref-Epoch");
+  return {
+    op: t("Planref-Op") ?? "unknown",
+    ...(t("Planref-Task") ? { task: t("Planref-Task") as string } : {}),
+    ...(epoch !== undefined && /^\d+$/.test(epoch) ? { epoch: Number(epoch) } : {}),
+    actor: t("Planref-Actor") ?? entry.author.name,
+  };
+}
+
+/** The operation's own message, author and time, plus where it was replayed from. */
+function replayedCommit(entry: HistoryEntry) {
+  const trailers: Array<[string, string]> = [];
+  for (const [k, vs] of Object.entries(entry.trailers)) for (const v of vs) trailers.push([k, v]);
+  trailers.push(["Planref-Replayed-From", entry.commit]);
+  return {
+    subject: entry.subject,
+    ...(entry.body ? { body: entry.body } : {}),
+    trailers,
+    author: { name: entry.author.name, email: entry.author.email },
+    time: entry.author.time,
+  };
+}
+
+function conflictPlan(ctx: AppContext, at: { remote: string; remoteTip: string }, entry: HistoryEntry, op: ReturnType<typeof opOf>, decision: Extract<ReplayDecision, { ok: false }>) {
+  const now = ctx.now();
+  const doc: ConflictDoc = {
+    id: `${now.toISOString().replace(/[-:.]/g, "")}-${ctx.newId()}`,
+    op: op.op,
+    ...(op.task ? { task: op.task } : {}),
+    ...(op.epoch !== undefined ? { epoch: op.epoch } : {}),
+    actor: op.actor,
+    commit: entry.commit,
+    subject: entry.subject,
+    code: decision.code,
+    message: decision.message,
+    paths: decision.paths,
+    at: entry.author.time.toISOString(),
+    detectedAt: now.toISOString(),
+    detectedBy: ctx.actor.name,
+    remote: at.remote,
+    remoteTip: at.remoteTip,
+    acknowledged: false,
+  };
+  const trailers: Array<[string, string]> = [["Planref-Op", "sync-conflict"], ["Planref-Actor", ctx.actor.name]];
+  if (op.task) trailers.push(["Planref-Task", op.task]);
+  trailers.push(["Planref-Conflict-Code", decision.code], ["Planref-Replayed-From", entry.commit]);
+  return {
+    changes: [{ path: conflictPath(doc.id), value: doc }],
+    commit: { subject: `sync conflict: ${entry.subject} (${decision.code})`.slice(0, 200), body: decision.message, trailers, author: { name: ctx.actor.name, email: ctx.actor.email }, time: now },
+    result: doc,
+  };
+}
+
+/** For callers that sync as part of another operation (team-mode claims). */
+export function isSyncError(e: unknown): e is PlanrefError {
+  return e instanceof PlanrefError && ["REMOTE_FAILED", "REMOTE_REJECTED", "REMOTE_INVALID", "SYNC_UNRELATED", "SYNC_RETRIES"].includes(e.code);
+}
+
+/**
+ * Which remotes already have planref state, for a command that found none locally: a fresh
+ * clone does not carry refs/plan/*, and "no state" would mislead there.
+ */
+export async function remotesWithState(ctx: AppContext): Promise<string[]> {
+  if (!ctx.remotes) return [];
+  const names = (await ctx.remotes.names()).slice(0, 3);
+  const found: string[] = [];
+  for (const name of names) {
+    if (ctx.remotes.tracking(name) || (await ctx.remotes.remoteHasState(name).catch(() => false))) found.push(name);
+  }
+  return found;
+}
