@@ -96,6 +96,13 @@ export async function recordObserved(
   const mine = await claimForDirectory(ctx, input.cwd);
   if (!mine) return { recorded: false };
   const source = { agent: input.agent, event: input.event, ...(input.tool ? { tool: input.tool } : {}), ...(input.session ? { session: input.session } : {}) };
+  if (input.command && ctx.workspace) {
+    // The evidence needs these git facts of the claim's worktree: start them side by side now
+    // (a hook's workspace answers each once), instead of one after the other inside addEvidence.
+    const ws = ctx.workspace;
+    void ws.state(mine.worktree).catch(() => null);
+    if (mine.claim.baseCommit) void ws.changedFiles(mine.claim.baseCommit, mine.worktree).catch(() => []);
+  }
   const base = { task: mine.task.id, epoch: mine.claim.epoch, actor: mine.claim.holder.actor, capturedBy: "hook" as const, source, cwd: input.cwd, startedAt: ctx.now() };
   if (input.command) {
     await addEvidence(ctx, { ...base, kind: "command", command: input.command.command, outcome: input.command.outcome });

@@ -24,7 +24,7 @@ export async function runHook(agent: string, event: string, io: HookIo): Promise
   try {
     if (agent !== "claude" && agent !== "codex") throw new Error(`unknown agent "${agent}" (claude or codex)`);
     const payload = parsePayload(agent, event, io.stdin);
-    project = openProject({ cwd: payload.cwd, env: io.env });
+    project = openProject({ cwd: payload.cwd, env: io.env, oneShot: true });
     switch (event) {
       case "SessionStart": {
         const text = await project.sessionContext({ cwd: payload.cwd });

@@ -9,7 +9,6 @@ import { discoverRepository, type RepoLocation } from "../store/git/discover.js"
 import { GitHealth } from "../store/git/health.js";
 import { currentBranch, GitWorkspace } from "../store/git/workspace.js";
 import { GitStore } from "../store/git-store.js";
-import { GitRemotes } from "../store/git/remote.js";
 import { type ActorInput, resolveActor } from "./identity.js";
 import { processRunner } from "./command-runner.js";
 import { fileLeaseMemory } from "./lease-memory.js";
@@ -26,6 +25,11 @@ export interface OpenProjectOptions extends ActorInput {
   /** Injected clock for deterministic callers (importers, tests). */
   now?: () => Date;
   useDiskCache?: boolean;
+  /**
+   * The process serves one request and exits (a hook): git facts about a worktree (HEAD,
+   * untracked files) are read once and reused within it.
+   */
+  oneShot?: boolean;
 }
 
 type Bound<T> = { [K in keyof T]: T[K] extends (ctx: AppContext, ...args: infer A) => infer R ? (...args: A) => R : never };
@@ -67,9 +71,8 @@ export function openProject(options: OpenProjectOptions = {}): Project {
       ...(env.PLANREF_SESSION ?? env.CLAUDE_SESSION_ID ? { id: (env.PLANREF_SESSION ?? env.CLAUDE_SESSION_ID) as string } : {}),
       ...(env.PLANREF_MODEL ? { model: env.PLANREF_MODEL } : {}),
     },
-    workspace: new GitWorkspace(location, env),
+    workspace: new GitWorkspace(location, env, { oneShot: options.oneShot === true }),
     leases: fileLeaseMemory(location.gitDir),
-    remotes: new GitRemotes(location.commonDir, STATE_REF, location.workTree ?? location.commonDir),
     runner: options.runner ?? processRunner({ env, stdout: () => {}, stderr: () => {}, announce: () => {} }),
     defaultProjectName: basename(top.replace(/\/\.git$/, "")).replace(/\.git$/, "") || "project",
   };

@@ -36,7 +36,7 @@ export class GitHealth {
   }
 
   async looseObjects(): Promise<{ count: number; sizeKiB: number }> {
-    const text = await gitText(["count-objects", "-v"], { cwd: this.commonDir, env: { ...process.env, GIT_DIR: this.commonDir } });
+    const text = await gitText(["count-objects", "-v"], { cwd: this.commonDir, env: { ...process.env, GIT_DIR: this.commonDir }, readOnly: true });
     const get = (k: string) => Number(new RegExp(`^${k}: (\\d+)`, "m").exec(text)?.[1] ?? 0);
     return { count: get("count"), sizeKiB: get("size") };
   }
@@ -46,6 +46,7 @@ export class GitHealth {
       cwd: this.commonDir,
       env: { ...process.env, GIT_DIR: this.commonDir },
       allowFailure: true,
+      readOnly: true,
     });
     const remotes = new Map<string, { name: string; url: string; fetch: string[] }>();
     for (const line of text.split("\n")) {

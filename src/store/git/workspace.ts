@@ -2,8 +2,18 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { GitError } from "../../errors.js";
-import type { RepoLocation } from "./discover.js";
+import { discoverRepository, type RepoLocation } from "./discover.js";
+import { readRef } from "./refs.js";
 import { gitText, runGit } from "./run.js";
+
+export interface GitWorkspaceOptions {
+  /**
+   * The process answers one request (a hook, one CLI command): a worktree's HEAD and its
+   * untracked files are looked up once and reused, as if read at one instant. Off for
+   * long-lived processes, where the worktree keeps changing between requests.
+   */
+  oneShot?: boolean;
+}
 
 /**
  * Git operations on the user's repository for task branches and worktrees. Every command
@@ -11,45 +21,80 @@ import { gitText, runGit } from "./run.js";
  * the caller's checkout, index and HEAD are never touched.
  */
 export class GitWorkspace {
+  private readonly memo: Map<string, Promise<unknown>> | null;
+
   constructor(
     private readonly location: RepoLocation,
     private readonly env: NodeJS.ProcessEnv,
-  ) {}
+    options: GitWorkspaceOptions = {},
+  ) {
+    this.memo = options.oneShot ? new Map() : null;
+  }
 
   private cwd(worktree?: string): string {
     return worktree ?? this.location.workTree ?? this.location.commonDir;
   }
 
+  private once<T>(key: string, get: () => Promise<T>): Promise<T> {
+    if (!this.memo) return get();
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = get();
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
   async head(worktree?: string): Promise<string | null> {
-    const r = await runGit(["rev-parse", "--verify", "-q", "HEAD"], { cwd: this.cwd(worktree), env: this.env, allowFailure: true });
-    return r.exitCode === 0 ? r.stdout.toString().trim() : null;
+    const cwd = this.cwd(worktree);
+    return this.once(`head\0${cwd}`, async () => {
+      const known = headFromFiles(cwd, this.env);
+      if (known !== undefined) return known;
+      const r = await runGit(["rev-parse", "--verify", "-q", "HEAD"], { cwd, env: this.env, allowFailure: true, readOnly: true });
+      return r.exitCode === 0 ? r.stdout.toString().trim() : null;
+    });
+  }
+
+  private untracked(worktree: string): Promise<string[]> {
+    return this.once(`untracked\0${worktree}`, async () =>
+      (await gitText(["ls-files", "--others", "--exclude-standard", "-z"], { cwd: worktree, env: this.env, readOnly: true })).split("\0").filter(Boolean),
+    );
   }
 
   async resolveCommit(rev: string): Promise<string> {
-    return (await gitText(["rev-parse", "--verify", "-q", `${rev}^{commit}`], { cwd: this.cwd(), env: this.env })).trim();
+    return (await gitText(["rev-parse", "--verify", "-q", `${rev}^{commit}`], { cwd: this.cwd(), env: this.env, readOnly: true })).trim();
   }
 
   async createBranch(name: string, base: string): Promise<void> {
-    const existing = await runGit(["rev-parse", "--verify", "-q", `refs/heads/${name}`], { cwd: this.cwd(), env: this.env, allowFailure: true });
+    const existing = await runGit(["rev-parse", "--verify", "-q", `refs/heads/${name}`], { cwd: this.cwd(), env: this.env, allowFailure: true, readOnly: true });
     if (existing.exitCode === 0) return;
     await runGit(["branch", "--no-track", name, base], { cwd: this.cwd(), env: this.env });
   }
 
   async addWorktree(path: string, branch: string): Promise<void> {
-    const list = await whileWorktreesSettle(() => gitText(["worktree", "list", "--porcelain"], { cwd: this.cwd(), env: this.env }));
+    const list = await whileWorktreesSettle(() => gitText(["worktree", "list", "--porcelain"], { cwd: this.cwd(), env: this.env, readOnly: true }));
     if (list.split("\n").some((l) => l === `worktree ${path}`)) return;
     await whileWorktreesSettle(() => runGit(["worktree", "add", "--quiet", path, branch], { cwd: this.cwd(), env: this.env }));
   }
 
-  async state(worktree: string): Promise<string | null> {
+  state(worktree: string): Promise<string | null> {
+    return this.once(`state\0${worktree}`, () => this.readState(worktree));
+  }
+
+  private async readState(worktree: string): Promise<string | null> {
     try {
+      // The three reads are independent: run them side by side.
+      const [head, diff, untracked] = await Promise.all([
+        this.head(worktree),
+        runGit(["diff", "HEAD", "--binary", "--no-color", "--no-ext-diff"], { cwd: worktree, env: this.env, allowFailure: true, readOnly: true }),
+        this.untracked(worktree),
+      ]);
       const hash = createHash("sha256");
-      hash.update(`${(await this.head(worktree)) ?? "unborn"}\n`);
-      hash.update((await runGit(["diff", "HEAD", "--binary", "--no-color", "--no-ext-diff"], { cwd: worktree, env: this.env, allowFailure: true })).stdout);
-      const untracked = (await gitText(["ls-files", "--others", "--exclude-standard", "-z"], { cwd: worktree, env: this.env })).split("\0").filter(Boolean);
+      hash.update(`${head ?? "unborn"}\n`);
+      hash.update(diff.stdout);
       if (untracked.length) {
         hash.update(untracked.join("\0"));
-        hash.update(await gitText(["hash-object", "--stdin-paths"], { cwd: worktree, env: this.env, input: untracked.join("\n") }));
+        hash.update(await gitText(["hash-object", "--stdin-paths"], { cwd: worktree, env: this.env, input: untracked.join("\n"), readOnly: true }));
       }
       return hash.digest("hex");
     } catch {
@@ -67,7 +112,7 @@ export class GitWorkspace {
   }
 
   async worktreeOf(branch: string): Promise<string | null> {
-    const list = await whileWorktreesSettle(() => gitText(["worktree", "list", "--porcelain"], { cwd: this.cwd(), env: this.env }));
+    const list = await whileWorktreesSettle(() => gitText(["worktree", "list", "--porcelain"], { cwd: this.cwd(), env: this.env, readOnly: true }));
     let path: string | null = null;
     for (const line of list.split("\n")) {
       if (line.startsWith("worktree ")) path = line.slice("worktree ".length);
@@ -76,12 +121,16 @@ export class GitWorkspace {
     return null;
   }
 
-  async changedFiles(base: string, worktree: string): Promise<string[]> {
+  changedFiles(base: string, worktree: string): Promise<string[]> {
+    return this.once(`changed\0${base}\0${worktree}`, () => this.readChangedFiles(base, worktree));
+  }
+
+  private async readChangedFiles(base: string, worktree: string): Promise<string[]> {
     const files = new Set<string>();
-    const add = (text: string) => text.split("\0").filter(Boolean).forEach((f) => files.add(f));
     try {
-      add(await gitText(["diff", "--name-only", "-z", base], { cwd: worktree, env: this.env }));
-      add(await gitText(["ls-files", "--others", "--exclude-standard", "-z"], { cwd: worktree, env: this.env }));
+      const [diff, untracked] = await Promise.all([gitText(["diff", "--name-only", "-z", base], { cwd: worktree, env: this.env, readOnly: true }), this.untracked(worktree)]);
+      for (const f of diff.split("\0")) if (f) files.add(f);
+      for (const f of untracked) files.add(f);
     } catch (e) {
       if (e instanceof GitError) return [];
       throw e;
@@ -92,6 +141,25 @@ export class GitWorkspace {
   defaultWorktreePath(taskLocalId: string): string {
     const top = this.location.workTree ?? this.location.commonDir;
     return join(dirname(top), `${basename(top)}.worktrees`, taskLocalId);
+  }
+}
+
+/**
+ * A worktree's HEAD commit read from git's files, as `git rev-parse --verify HEAD` would
+ * answer it: null when the branch is unborn, undefined when only git can tell (a symbolic
+ * ref outside refs/heads, a ref file planref does not read, no repository).
+ */
+export function headFromFiles(cwd: string, env: NodeJS.ProcessEnv): string | null | undefined {
+  try {
+    const { gitDir, commonDir } = discoverRepository(cwd, env);
+    const head = readFileSync(join(gitDir, "HEAD"), "utf8").trim();
+    if (/^[0-9a-f]{40}$/.test(head)) return head;
+    const m = /^ref: (refs\/heads\/\S+)$/.exec(head);
+    // Names git would refuse, or that would lead outside refs/: git decides.
+    if (!m?.[1] || /\.\.|\/\/|\\|\/$|\.lock$|[\x00-\x1f]/.test(m[1])) return undefined;
+    return readRef(commonDir, m[1]);
+  } catch {
+    return undefined;
   }
 }
 
