@@ -1,7 +1,6 @@
 import type { Project } from "../runtime/open-project.js";
 import type { DemoClock } from "./clock.js";
 import type { Narrator } from "./narration.js";
-import type { PlanrefBinary } from "./processes.js";
 import type { World } from "./world.js";
 
 /** One agent's part in the story, as the summary tells it. */
@@ -27,7 +26,6 @@ export interface DemoContext {
   repo: string;
   clock: DemoClock;
   world: World;
-  planref: PlanrefBinary;
   /** The environment every process of the demo starts from. */
   env: NodeJS.ProcessEnv;
   /** A read-only view of the state, for deciding when to look again; all changes go through planref. */

@@ -8,7 +8,7 @@ import { DemoClock } from "./clock.js";
 import type { AgentStory, DemoContext, DemoFacts } from "./context.js";
 import { type DemoEvent, Narrator } from "./narration.js";
 import { packageRoot } from "./package-root.js";
-import { git, PlanrefBinary } from "./processes.js";
+import { git, runProgram } from "./processes.js";
 import { Reviewer } from "./reviewer.js";
 import { createShopRepository, demoEnv, planTheWork, prepareRoot } from "./setup.js";
 import { timePasses } from "./time-passes.js";
@@ -80,7 +80,7 @@ export async function runDemo(options: DemoOptions): Promise<{ report: DemoRepor
   const facts: DemoFacts = { agents: [], raceLosses: [], takeovers: [], reviews: [], applied: [], merged: [] };
   const pause = options.fast ? () => Promise.resolve() : (ms = 150) => new Promise<void>((r) => setTimeout(r, ms));
   const world = new World(timePasses(observer, clock, narrator));
-  const ctx: DemoContext = { repo, clock, world, planref: new PlanrefBinary(bin), env, observer, narrator, facts, pause };
+  const ctx: DemoContext = { repo, clock, world, env, observer, narrator, facts, pause };
   try {
     const agents = AGENTS.map((name) => new Agent(ctx, name));
     facts.agents = agents.map((a) => a.story);
@@ -107,7 +107,8 @@ export async function runDemo(options: DemoOptions): Promise<{ report: DemoRepor
       .map((l) => l.slice("worktree ".length))
       .filter((p) => p !== repo);
     const crashed = facts.takeovers[0]?.task ?? "T002";
-    const logText = options.logText ? (await ctx.planref.text(["log"], { cwd: repo, env })).stdout : null;
+    // The audit log as a person reads it: the real command's output.
+    const logText = options.logText ? (await runProgram(process.execPath, [bin, "log"], { cwd: repo, env })).stdout : null;
     const report: DemoReport = {
       root,
       repo,
