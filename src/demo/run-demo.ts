@@ -10,7 +10,7 @@ import { type DemoEvent, Narrator } from "./narration.js";
 import { packageRoot } from "./package-root.js";
 import { git, runProgram } from "./processes.js";
 import { Reviewer } from "./reviewer.js";
-import { createShopRepository, demoEnv, planTheWork, prepareRoot } from "./setup.js";
+import { createShopRepository, demoEnv, planTheWork, prepareRoot, requireNpm } from "./setup.js";
 import { timePasses } from "./time-passes.js";
 import { World } from "./world.js";
 
@@ -63,9 +63,10 @@ export async function runDemo(options: DemoOptions): Promise<{ report: DemoRepor
   const bin = join(pkg, "bin", "planref");
   const reviewerName = options.reviewer ?? "reviewer";
   if ([...AGENTS, "lead", "observer"].includes(reviewerName)) throw new UsageError(`the reviewer cannot be called ${reviewerName}: another actor of the demo has that name`, { hint: "Leave --actor out, or pick another name." });
+  const env = demoEnv(options.env);
+  requireNpm(env);
   const root = prepareRoot(options.dir);
   const repo = join(root, "shop");
-  const env = demoEnv(options.env);
   // Half an hour ago, so that the story ends in the past and the repository reads naturally afterwards.
   const start = new Date(Math.floor((Date.now() - 30 * 60_000) / 60_000) * 60_000);
   const clock = new DemoClock(start);

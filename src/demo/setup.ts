@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { UsageError } from "../errors.js";
 import { openProject } from "../runtime/open-project.js";
 import type { DemoClock } from "./clock.js";
@@ -8,6 +8,19 @@ import { shortId } from "./context.js";
 import type { Narrator } from "./narration.js";
 import { git } from "./processes.js";
 import { SHOP_FILES } from "./shop-files.js";
+
+/** The PRD's verification commands are `npm test -- …`: without npm the first verify would fail halfway through. */
+export function requireNpm(env: NodeJS.ProcessEnv): void {
+  const found = (env.PATH ?? "").split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir || ".", "npm"), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!found) throw new UsageError("planref demo needs npm on PATH: the PRD's verification commands are npm test -- <name>", { hint: "Install Node.js with npm, or put npm on PATH, and run it again." });
+}
 
 /** The directory that holds the demo's repository and its worktrees: new, or empty. */
 export function prepareRoot(dir: string | undefined): string {

@@ -203,6 +203,14 @@ describe("planref demo", () => {
     expect(existsSync(join(textRoot, "shop.worktrees", "T005"))).toBe(true);
   });
 
+  it("refuses to start without npm on PATH (the PRD's verification commands need it), creating nothing", async () => {
+    const dir = join(realpathSync(tempDir("planref-demo-nonpm-")), "demo");
+    const r = await planref(["demo", "--fast", "--dir", dir, "--json"], { cwd: repo, env: { ...env, PATH: join(dir, "no-such-bin") } });
+    expect(r.code).toBe(2);
+    expect(r.json?.error).toMatchObject({ code: "USAGE", message: expect.stringContaining("needs npm on PATH") });
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it("refuses a --dir that holds something already, before doing anything", async () => {
     const busy = realpathSync(tempDir("planref-demo-busy-"));
     writeFileSync(join(busy, "keep.txt"), "mine\n");
