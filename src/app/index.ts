@@ -18,6 +18,7 @@ import { initProject } from "./init.js";
 import { auditLog } from "./log.js";
 import { nextTask, scoreTasks, taskGraph, waves } from "./planning.js";
 import { importSpec } from "./spec-import.js";
+import { importTaskmaster } from "./taskmaster-import.js";
 import { listSpecs, showSpec, specDecisions, specSource } from "./spec-queries.js";
 import { reviewSpecUseCase } from "./spec-review.js";
 import { getStatus } from "./status.js";
@@ -32,6 +33,7 @@ export const useCases = {
   log: auditLog,
   doctor: runDoctor,
   importSpec,
+  importTaskmaster,
   listSpecs,
   showSpec,
   specSource,

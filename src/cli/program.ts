@@ -97,6 +97,12 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
     .option("--dry-run", "show the plan only; write nothing")
     .option("--id <spec>", "spec id (default: from the file name)")
     .action(specCmd("importCmd"));
+  leaf(spec, "import-taskmaster", "bring a Taskmaster tasks.json over: one draft spec per tag (taskmaster-<tag>), ids kept (T12, T12.3)")
+    .argument("<file>", "Taskmaster's tasks.json (.taskmaster/tasks/tasks.json)")
+    .option("--tag <tag>", "only this tag (repeatable; default: every tag)", collect)
+    .option("--include-done", "also import tasks Taskmaster marks done or cancelled, as drafts")
+    .option("--dry-run", "show the plan only; write nothing")
+    .action(specCmd("importTaskmasterCmd"));
   leaf(spec, "list", "every spec with its review status").action(specCmd("listCmd"));
   leaf(spec, "show", "a spec: status, approval, requirements, features, tasks")
     .argument("<spec>", "spec id or unambiguous prefix")

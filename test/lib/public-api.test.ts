@@ -43,10 +43,10 @@ describe("import { openProject } from \"planref\"", () => {
         .sort();
       expect(methods).toEqual(
         [
-          "addEvidence", "addTask", "apply", "board", "boardTask", "boardTip", "cancelTask", "claim", "doctor", "editTask", "getConfig", "graph", "guardEdit",
-          "heartbeat", "importSpec", "init", "listEvidence", "listSpecs", "listTasks", "log", "next", "overrideScore", "packet",
-          "recordObserved", "release", "review", "reviewSpec", "reviewTask", "run", "scores", "sessionContext", "setConfig",
-          "showSpec", "showTask", "specDecisions", "specSource", "status", "stopReminder", "submit", "verify", "waves",
+          "acknowledgeConflict", "addEvidence", "addTask", "apply", "board", "boardTask", "boardTip", "cancelTask", "claim", "conflicts", "doctor", "editTask", "getConfig", "graph", "guardEdit",
+          "heartbeat", "importSpec", "importTaskmaster", "init", "listEvidence", "listSpecs", "listTasks", "log", "next", "overrideScore", "packet",
+          "recordObserved", "release", "remotesWithState", "review", "reviewSpec", "reviewTask", "run", "scores", "sessionContext", "setConfig",
+          "showSpec", "showTask", "specDecisions", "specSource", "status", "stopReminder", "submit", "sync", "verify", "waves",
         ].sort(),
       );
       await project.init({ name: "lib" });

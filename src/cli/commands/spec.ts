@@ -12,24 +12,57 @@ const MAX_PRD_FILE = 2 * 1024 * 1024;
 export const importCmd: Handler = (globals, io, args, opts) => {
   const file = String(args[0]);
   const path = resolve(globals.cwd, file);
-  let text: string;
-  try {
-    const size = statSync(path).size;
-    if (size > MAX_PRD_FILE) throw new UsageError(`${file} is ${size} bytes; a PRD may be at most ${MAX_PRD_FILE}`, { hint: "Split the PRD into several specs." });
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new NotFoundError("NOT_FOUND", `cannot read ${file}: ${(e as Error).message}`, { hint: "Pass the path of a markdown PRD.", data: { file } });
-  }
+  const text = readInput(path, file, "Pass the path of a markdown PRD.");
   return withProject(globals, io, async (p) => {
-    // Recorded relative to the repository, so imports from any directory or machine agree.
-    const top = p.location.workTree;
-    const rel = top ? relative(top, path) : "";
-    const recorded = top && rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : basename(path);
+    const recorded = recordedPath(p.location.workTree, path);
     const r = await p.importSpec({ file: recorded, text, dryRun: opts.dryRun === true, ...(typeof opts.id === "string" ? { specId: opts.id } : {}) });
     return { data: importData(r), text: renderImport(r), warnings: r.warnings.map(formatIssue) };
   });
 };
+
+export const importTaskmasterCmd: Handler = (globals, io, args, opts) => {
+  const file = String(args[0]);
+  const text = readInput(resolve(globals.cwd, file), file, "Pass Taskmaster's tasks.json.");
+  return withProject(globals, io, async (p) => {
+    const r = await p.importTaskmaster({
+      file: recordedPath(p.location.workTree, resolve(globals.cwd, file)),
+      text,
+      ...(Array.isArray(opts.tag) ? { tags: opts.tag as string[] } : {}),
+      ...(opts.includeDone === true ? { includeDone: true } : {}),
+      ...(opts.dryRun === true ? { dryRun: true } : {}),
+    });
+    const parts = r.specs.map((s) => {
+      const lines = [`tag ${s.tag} -> spec ${s.import.specId}`, renderImport(s.import)];
+      if (s.skipped.length) lines.push(`left out (done or cancelled in Taskmaster; --include-done brings them): ${s.skipped.map((k) => `${k.id} (${k.status})`).join(", ")}`);
+      const dropped = s.notes.filter((n) => n.severity !== "warning");
+      if (dropped.length) lines.push(...dropped.map((n) => `  ${n.path}: ${n.message}`));
+      return lines.join("\n");
+    });
+    parts.push("Taskmaster has no verification commands: add them (planref task edit <task> --verify <cmd>) before the readiness review.");
+    return {
+      data: { specs: r.specs.map((s) => ({ tag: s.tag, ...importData(s.import), skipped: s.skipped, notes: s.notes })) },
+      text: parts.join("\n\n"),
+      warnings: r.specs.flatMap((s) => s.import.warnings.map(formatIssue)),
+    };
+  });
+};
+
+function readInput(path: string, file: string, hint: string): string {
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_PRD_FILE) throw new UsageError(`${file} is ${size} bytes; at most ${MAX_PRD_FILE} are read`, { hint: "Split it into several files." });
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new NotFoundError("NOT_FOUND", `cannot read ${file}: ${(e as Error).message}`, { hint, data: { file } });
+  }
+}
+
+/** Recorded relative to the repository, so imports from any directory or machine agree. */
+function recordedPath(top: string | null, path: string): string {
+  const rel = top ? relative(top, path) : "";
+  return top && rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : basename(path);
+}
 
 function importData(r: SpecImportResult) {
   const t = r.plan.tasks;
