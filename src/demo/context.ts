@@ -17,7 +17,6 @@ export interface DemoFacts {
   takeovers: Array<{ task: string; from: string; to: string; epoch: number }>;
   reviews: Array<{ task: string; verdict: "approve" | "request-changes"; note: string }>;
   applied: string[];
-  merged: string[];
 }
 
 /** What every actor of the demo shares. */

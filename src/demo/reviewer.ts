@@ -65,7 +65,6 @@ export class Reviewer {
     // Merged before apply: apply makes dependent tasks claimable, and their worktrees start from main.
     const branch = taskBranchName(task);
     await git(["merge", "--no-ff", "-q", "-m", `Merge ${branch}: ${title}`, branch], { cwd: this.ctx.repo, env: { ...this.ctx.env, ...gitIdentity(this.name, this.ctx.clock.stamp()) } });
-    this.ctx.facts.merged.push(id);
     say("merge", `apply ${id} --dry-run: gate holds; git merge --no-ff ${branch} into main`);
     const done = await this.act(() => this.project.apply({ task }));
     if (!done.applied) throw new Error(`apply ${id} did not apply: ${done.report.blocking.map((f) => f.id).join(", ")}`);

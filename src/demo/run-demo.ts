@@ -55,7 +55,8 @@ export interface DemoReport {
  * `planref demo`: a temporary repository, the invoice-export PRD imported and approved,
  * three agents working it in parallel (one dies mid-task and another takes over its stale
  * claim), a reviewer sending one submission back and applying the rest through the gate.
- * Everything goes through the real CLI, hooks and use cases; the repository stays.
+ * The agents are processes of their own working through planref's library and its hook
+ * handler, as concurrent writers of refs/plan/state; the repository stays.
  */
 export async function runDemo(options: DemoOptions): Promise<{ report: DemoReport; logText: string | null }> {
   const started = performance.now();
@@ -78,7 +79,7 @@ export async function runDemo(options: DemoOptions): Promise<{ report: DemoRepor
   await planTheWork(repo, env, clock, narrator, join(pkg, "fixtures", "prd", "invoice-export.md"));
 
   const observer = openProject({ cwd: repo, env, actor: "observer", kind: "agent", now: () => clock.now() });
-  const facts: DemoFacts = { agents: [], raceLosses: [], takeovers: [], reviews: [], applied: [], merged: [] };
+  const facts: DemoFacts = { agents: [], raceLosses: [], takeovers: [], reviews: [], applied: [] };
   const pause = options.fast ? () => Promise.resolve() : (ms = 150) => new Promise<void>((r) => setTimeout(r, ms));
   const world = new World(timePasses(observer, clock, narrator));
   const ctx: DemoContext = { repo, clock, world, env, observer, narrator, facts, pause };
