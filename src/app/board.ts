@@ -13,7 +13,7 @@ import { loadSnapshot, readPlan, withFormatCheck } from "./state/plan.js";
 import { toPlanTask } from "./state/planning.js";
 import { latest, taskReviews, taskSubmissions } from "./state/records.js";
 import { allSpecs, allTasks } from "./state/tasks.js";
-import { type ClaimRow, getStatus } from "./status.js";
+import { type ClaimRow, getStatus, type StatusResult } from "./status.js";
 import { showTask, type TaskDetail, type TaskRow } from "./task-queries.js";
 
 export interface BoardTask extends TaskRow {
@@ -44,6 +44,8 @@ export interface BoardOverview {
   /** False while the waves shown were planned before the latest change (see BoardInput). */
   wavesCurrent: boolean;
   specs: BoardSpec[];
+  /** Operations a sync could not replay on a remote's state, not yet acknowledged. */
+  conflicts: StatusResult["conflicts"];
 }
 
 export interface BoardTaskDetail extends TaskDetail {
@@ -198,6 +200,7 @@ export async function boardOverview(ctx: AppContext, input: BoardInput = {}): Pr
     waves: plan,
     wavesCurrent: current,
     specs: base.specs,
+    conflicts: status.conflicts,
   };
 }
 

@@ -72,6 +72,8 @@ describe("sync conflicts", () => {
       const status = await b.status();
       expect(status.claims.find((c) => c.task === T(1))?.holder).toBe("ann");
       expect(status.conflicts).toHaveLength(2);
+      // The board shows them too.
+      expect((await b.board()).conflicts.map((c) => c.code)).toEqual(["CLAIMED_REMOTELY", "LEASE_LOST"]);
       // Acknowledging keeps the record but takes it off the status.
       await b.acknowledgeConflict({ id: r.conflicts[0]?.id as string, note: "took T002 instead" });
       expect((await b.status()).conflicts).toHaveLength(1);

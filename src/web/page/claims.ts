@@ -1,4 +1,4 @@
-import type { BoardClaim } from "../../app/board.js";
+import type { BoardClaim, BoardOverview } from "../../app/board.js";
 import { esc, taskLink } from "./dom.js";
 import { span } from "./time.js";
 
@@ -56,4 +56,13 @@ export function tickClaims(root: HTMLElement, claims: BoardClaim[], elapsed: num
     }
     (row.querySelector(".lease-text") as HTMLElement).textContent = lease.text;
   }
+}
+
+/** Sync conflicts sit under the claims: they are about who holds what, and need someone's attention. */
+export function renderConflicts(conflicts: BoardOverview["conflicts"]): string {
+  if (conflicts.length === 0) return "";
+  const rows = conflicts.map(
+    (c) => `<tr data-conflict="${esc(c.id)}"><td>${esc(c.actor)}</td><td>${esc(c.op)}${c.task ? ` ${taskLink(c.task)}` : ""}</td><td><span class="badge conflict">${esc(c.code)}</span></td><td class="small">${esc(c.message)}</td></tr>`,
+  );
+  return `<h3>Sync conflicts <span class="muted small">(planref conflicts; acknowledge with planref conflicts ack &lt;id&gt;)</span></h3><table class="claims conflicts"><thead><tr><th>actor</th><th>operation</th><th>why</th><th></th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }

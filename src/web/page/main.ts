@@ -7,7 +7,7 @@
 import type { BoardOverview, BoardTaskDetail } from "../../app/board.js";
 import type { LogEntry } from "../../app/log.js";
 import { adoptTokenFromLink, ApiError, get, post, setToken, token } from "./api.js";
-import { type LeaseState, leaseNow, type ReleaseForm, renderClaims, tickClaims } from "./claims.js";
+import { type LeaseState, leaseNow, type ReleaseForm, renderClaims, renderConflicts, tickClaims } from "./claims.js";
 import { $, esc, setHtml, statusBadge } from "./dom.js";
 import { renderGraph } from "./graph.js";
 import { renderSpecs } from "./specs.js";
@@ -69,6 +69,7 @@ function renderAll(): void {
   if (!o) return;
   renderHeader(o);
   $("#claims-body").innerHTML = renderClaims(o.claims, elapsed(), state.writes, state.release);
+  setHtml($("#conflicts-body"), renderConflicts(o.conflicts));
   setHtml($("#graph-body"), renderGraph(o, leases(o), state.selected));
   const w = o.waves;
   setHtml(
