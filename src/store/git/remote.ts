@@ -76,7 +76,7 @@ export class GitRemotes {
     }
     const text = `${r.stdout.toString("utf8")}\n${r.stderr}`;
     if (REJECTED.test(text) && !/could not read from remote|unable to access|does not appear to be a git repository|authentication failed/i.test(text)) {
-      return { ok: false, rejected: true, reason: rejectionReason(text) };
+      return { ok: false, rejected: true, reason: rejectionReason(r.stdout.toString("utf8"), r.stderr) };
     }
     throw new RemoteError(`pushing ${this.ref} to ${remote} failed: ${firstLine(r.stderr)}`, {
       hint: `Check that "git push ${remote}" works here (URL, credentials, network).`,
@@ -184,7 +184,19 @@ function firstLine(s: string): string {
   );
 }
 
-function rejectionReason(text: string): string {
-  const line = text.split("\n").find((l) => /rejected|declined|stale info|fetch first/i.test(l));
-  return (line ?? "rejected").trim().replace(/^!\s*/, "");
+/**
+ * Why a push was refused: git's status for the ref (the porcelain line's summary) and what
+ * the remote itself said (a hook's output arrives on stderr as "remote: …" lines), so a
+ * refusing hook's own explanation reaches the user.
+ */
+function rejectionReason(stdout: string, stderr: string): string {
+  const status = `${stdout}\n${stderr}`.split("\n").find((l) => /rejected|declined|stale info|fetch first/i.test(l));
+  // Porcelain: "!<TAB><src>:<dst><TAB><summary> (<reason>)"; keep the summary.
+  const summary = (status ?? "rejected").trim().replace(/^!\s*/, "").split("\t").pop()?.trim() || "rejected";
+  const said = stderr
+    .split("\n")
+    .map((l) => /^remote:(.*)$/.exec(l.trimEnd())?.[1]?.trim())
+    .filter((l): l is string => !!l)
+    .slice(0, 5);
+  return said.length ? `${summary}; the remote said: ${said.join(" / ")}` : summary;
 }
