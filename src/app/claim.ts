@@ -39,16 +39,14 @@ export interface ClaimResult {
  * claim on the remote's state; if someone else claimed the task there first, the replay
  * turns it into a conflict record and the caller has lost.
  */
-async function confirmRemotely(ctx: AppContext, claim: ClaimDoc, commit: string): Promise<void> {
-  if (!ctx.remotes) return;
-  const plan = readPlan(await ctx.store.snapshot());
-  if (plan.settings.sync.mode !== "team") return;
+async function confirmRemotely(ctx: AppContext, remote: string | null, claim: ClaimDoc, commit: string): Promise<void> {
+  if (!ctx.remotes || remote === null) return;
   let synced;
   try {
-    synced = await syncState(ctx, {});
+    synced = await syncState(ctx, { remote });
   } catch (e) {
     if (!isSyncError(e)) throw e;
-    throw new RemoteError(`${claim.task} is claimed here but not on ${plan.settings.sync.remote}: ${e.message}`, {
+    throw new RemoteError(`${claim.task} is claimed here but not on ${remote}: ${e.message}`, {
       code: e.code as "REMOTE_FAILED",
       hint: `In team mode a claim counts once it is pushed. Run planref sync to try again, or release it: planref release ${claim.task}`,
       data: { task: claim.task, epoch: claim.epoch, cause: e.toJSON() },
@@ -64,6 +62,23 @@ async function confirmRemotely(ctx: AppContext, claim: ClaimDoc, commit: string)
     hint: "Pick another task: planref next.",
     data: { task: claim.task, holder, ...(now ? { epoch: now.epoch, expiresAt: now.expiresAt } : {}), conflict: lost.id },
   });
+}
+
+/** In team mode, the remote a claim must reach; checked before anything is written. */
+async function teamRemote(ctx: AppContext): Promise<string | null> {
+  if (!ctx.remotes) return null;
+  const snap = await ctx.store.snapshot();
+  if (snap.commit === null) return null;
+  const { sync } = readPlan(snap).settings;
+  if (sync.mode !== "team") return null;
+  const names = await ctx.remotes.names();
+  if (!names.includes(sync.remote)) {
+    throw new UsageError(`sync.mode is team, but this repository has no git remote "${sync.remote}" to confirm the claim on`, {
+      hint: names.length ? `Point it at one: planref config set sync.remote ${names[0]}` : `Add the team's remote (git remote add ${sync.remote} <url>), or work solo: planref config set sync.mode solo`,
+      data: { remote: sync.remote, remotes: names },
+    });
+  }
+  return sync.remote;
 }
 
 export function taskBranchName(taskId: string): string {
@@ -113,6 +128,7 @@ export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<Cla
     }
   }
 
+  const team = await teamRemote(ctx);
   const res = await ctx.store.transact((snap) => {
     const plan = readPlan(snap);
     const clock = leaseClock(ctx, plan);
@@ -180,7 +196,7 @@ export async function claimTask(ctx: AppContext, input: ClaimInput): Promise<Cla
     };
   });
   const r = res.result;
-  if (res.commit) await confirmRemotely(ctx, r.claim, res.commit);
+  if (res.commit) await confirmRemotely(ctx, team, r.claim, res.commit);
   ctx.leases?.remember(r.claim.task, r.claim.epoch);
   if (ctx.workspace && r.outcome !== "already-held" && r.claim.branch && r.claim.baseCommit) {
     await ctx.workspace.createBranch(r.claim.branch, r.claim.baseCommit);

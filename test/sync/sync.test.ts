@@ -154,4 +154,20 @@ describe("team mode", () => {
       await w.close();
     }
   }, 60_000);
+
+  it("refuses a team-mode claim with no remote to confirm it on, before writing anything", async () => {
+    const w = await makeWorld("path", 2, { team: true });
+    try {
+      const dir = w.clones[1] as string;
+      w.git(dir, "remote", "rename", "origin", "upstream");
+      const before = w.tip(dir);
+      const err = await w.project(1, "bob").claim({ task: T(1) }).catch((e: unknown) => e as { code: string; message: string; hint: string });
+      expect(err).toMatchObject({ code: "USAGE" });
+      expect((err as { message: string }).message).toContain('no git remote "origin"');
+      expect((err as { hint: string }).hint).toContain("planref config set sync.remote upstream");
+      expect(w.tip(dir)).toBe(before);
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
 });
