@@ -26,6 +26,10 @@ export default tseslint.config(
     files: ["scripts/**/*.mjs", "bench/**/*.mjs", "eslint.config.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly", Buffer: "readonly", setTimeout: "readonly" } },
   },
+  {
+    files: ["test/soak/**/*.mjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly" } },
+  },
   layer(["src/domain/**"], [...NODE, "yaml", "ajv*", "commander", "**/store/**", "**/app/**", "**/runtime/**", "**/cli/**", "**/mcp/**", "**/hooks/**", "**/web/**"], "domain/ is pure: no I/O, no store, no front ends."),
   layer(["src/store/**"], ["**/domain/**", "**/app/**", "**/runtime/**", "**/cli/**", "**/mcp/**", "**/hooks/**", "**/web/**", "commander"], "store/ is a generic engine: it knows git and YAML, not tasks or front ends."),
   layer(["src/app/**"], ["**/runtime/**", "**/cli/**", "**/mcp/**", "**/hooks/**", "**/web/**", "commander", "**/store/git/**", "**/store/git-store*"], "app/ joins domain and store through interfaces; only runtime/ names concrete adapters."),
