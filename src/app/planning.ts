@@ -91,7 +91,7 @@ export async function nextTask(ctx: AppContext, input: { kind?: string } = {}): 
   const blockedByClaims = base.all.length - claimable.length;
   const notClaimable = { ...base.notClaimable };
   if (!best) {
-    const why = base.all.length === 0 ? base.nothing : `nothing is claimable: all ${base.all.length} candidates are held by or overlap live claims`;
+    const why = base.all.length === 0 ? base.nothing : `nothing is claimable: ${base.all.length === 1 ? "the only candidate is" : `all ${base.all.length} candidates are`} held by or overlap live claims`;
     return { candidate: null, reason: why, claimableCount: 0, notClaimable: notClaimable.sample };
   }
   const rank = claimable.findIndex(([id]) => id === best.id) + 1;
