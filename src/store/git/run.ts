@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { GitError, UnsupportedRepositoryError } from "../../errors.js";
 
 export interface GitRunOptions {
@@ -40,6 +43,77 @@ export async function runGit(args: string[], options: GitRunOptions): Promise<Gi
 }
 
 let versionChecked: Promise<string> | null = null;
+
+export interface GitBatchCommand {
+  args: string[];
+  allowFailure?: boolean;
+}
+
+/**
+ * Several read-only git commands from one process spawn: a shell runs them side by side,
+ * each with its own output files. Forking a Node process that has loaded planref costs
+ * several milliseconds (tens on a busy machine); forking a shell, and git from it, far less.
+ * The version check rides along when this process has not made it yet. Results and errors
+ * are those runGit would give, command by command.
+ */
+export async function runGitBatch(commands: readonly GitBatchCommand[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<GitResult[]> {
+  if (process.platform === "win32" || commands.length === 0) {
+    return Promise.all(commands.map((c) => runGit(c.args, { ...options, allowFailure: c.allowFailure, readOnly: true })));
+  }
+  const withVersion = versionChecked === null;
+  const all = withVersion ? [{ args: ["--version"], allowFailure: true }, ...commands] : [...commands];
+  const dir = mkdtempSync(join(tmpdir(), "planref-git-"));
+  const ran = (async () => {
+    try {
+      const script = all
+        .map((c, i) => `(git ${c.args.map(shellQuote).join(" ")} >"$PLANREF_GIT_OUT/${i}.out" 2>"$PLANREF_GIT_OUT/${i}.err" </dev/null; echo $? >"$PLANREF_GIT_OUT/${i}.rc") &`)
+        .concat("wait")
+        .join("\n");
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn("/bin/sh", ["-c", script], { cwd: options.cwd, env: { ...gitEnv(options.env), PLANREF_GIT_OUT: dir }, stdio: "ignore" });
+        child.on("error", reject);
+        child.on("close", () => resolve());
+      });
+      return all.map((c, i): GitResult => {
+        const read = (ext: string) => {
+          try {
+            return readFileSync(join(dir, `${i}.${ext}`));
+          } catch {
+            return null;
+          }
+        };
+        const rc = read("rc");
+        return { stdout: read("out") ?? Buffer.alloc(0), stderr: read("err")?.toString("utf8") ?? "", exitCode: rc === null ? null : Number(rc.toString().trim()) };
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  })();
+  if (withVersion) {
+    versionChecked = ran.then(
+      ([v]) => {
+        if (v?.exitCode !== 0) throw new GitError(["--version"], v?.exitCode ?? null, v?.stderr ?? "");
+        return v.stdout.toString("utf8");
+      },
+      (e) => Promise.reject(e as Error),
+    ).then(acceptVersion, refuseMissing);
+    versionChecked.catch(() => {});
+  }
+  const results = await ran.catch((e: Error) => {
+    throw new GitError(["sh"], null, e.message);
+  });
+  await versionChecked;
+  const own = withVersion ? results.slice(1) : results;
+  return own.map((r, i) => {
+    const c = commands[i] as GitBatchCommand;
+    if (r.exitCode !== 0 && !c.allowFailure) throw new GitError(c.args, r.exitCode, r.stderr);
+    return r;
+  });
+}
+
+function shellQuote(arg: string): string {
+  return `'${arg.replace(/'/g, "'\\''")}'`;
+}
 
 /** The version check of this process, started on first use; writes await it before publishing. */
 export function ensureGitVersion(cwd: string): Promise<string> {
@@ -101,15 +175,18 @@ export function versionAtLeast(v: readonly number[], min: readonly number[]): bo
 
 /** Fails with UNSUPPORTED_REPOSITORY when git is missing or older than 2.31. */
 export async function checkGitVersion(cwd: string): Promise<string> {
-  let text: string;
-  try {
-    text = (await spawnGit(["--version"], { cwd })).stdout.toString("utf8");
-  } catch (e) {
-    throw new UnsupportedRepositoryError("git was not found or could not run", {
-      hint: "Install git 2.31 or newer and make sure it is on PATH.",
-      cause: e,
-    });
-  }
+  return spawnGit(["--version"], { cwd }).then((r) => r.stdout.toString("utf8"), refuseMissing).then(acceptVersion);
+}
+
+function refuseMissing(e: unknown): never {
+  if (e instanceof UnsupportedRepositoryError) throw e;
+  throw new UnsupportedRepositoryError("git was not found or could not run", {
+    hint: "Install git 2.31 or newer and make sure it is on PATH.",
+    cause: e,
+  });
+}
+
+function acceptVersion(text: string): string {
   const v = parseGitVersion(text);
   if (!v || !versionAtLeast(v, MIN_GIT_VERSION)) {
     throw new UnsupportedRepositoryError(`planref needs git >= ${MIN_GIT_VERSION.join(".")}; found "${text.trim()}"`, {

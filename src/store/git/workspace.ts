@@ -1,16 +1,23 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { GitError } from "../../errors.js";
 import { discoverRepository, type RepoLocation } from "./discover.js";
 import { readRef } from "./refs.js";
-import { gitText, runGit } from "./run.js";
+import { GitError } from "../../errors.js";
+import { type GitBatchCommand, type GitResult, gitText, runGit, runGitBatch } from "./run.js";
+
+interface PendingRead {
+  command: GitBatchCommand;
+  resolve: (r: GitResult) => void;
+  reject: (e: unknown) => void;
+}
 
 export interface GitWorkspaceOptions {
   /**
-   * The process answers one request (a hook, one CLI command): a worktree's HEAD and its
-   * untracked files are looked up once and reused, as if read at one instant. Off for
-   * long-lived processes, where the worktree keeps changing between requests.
+   * The process answers one request (a hook, one CLI command): a worktree's HEAD, untracked
+   * files, changes and fingerprint are looked up once and reused, as if read at one instant,
+   * and the git reads asked for together run from one spawn. Off for long-lived processes,
+   * where the worktree keeps changing between requests.
    */
   oneShot?: boolean;
 }
@@ -22,6 +29,8 @@ export interface GitWorkspaceOptions {
  */
 export class GitWorkspace {
   private readonly memo: Map<string, Promise<unknown>> | null;
+  /** One-shot reads waiting for the end of this turn of the event loop, by directory. */
+  private pending: Map<string, PendingRead[]> | null = null;
 
   constructor(
     private readonly location: RepoLocation,
@@ -33,6 +42,39 @@ export class GitWorkspace {
 
   private cwd(worktree?: string): string {
     return worktree ?? this.location.workTree ?? this.location.commonDir;
+  }
+
+  /** A read-only git command; in one-shot mode, gathered with the others asked for at the same time. */
+  private read(args: string[], cwd: string, allowFailure = false): Promise<GitResult> {
+    if (!this.memo) return runGit(args, { cwd, env: this.env, allowFailure, readOnly: true });
+    return new Promise((resolve, reject) => {
+      if (!this.pending) {
+        this.pending = new Map();
+        setImmediate(() => this.flush());
+      }
+      const list = this.pending.get(cwd) ?? [];
+      list.push({ command: { args, allowFailure }, resolve, reject });
+      this.pending.set(cwd, list);
+    });
+  }
+
+  private flush(): void {
+    const groups = this.pending ?? new Map<string, PendingRead[]>();
+    this.pending = null;
+    for (const [cwd, list] of groups) {
+      runGitBatch(
+        list.map((p) => ({ args: p.command.args, allowFailure: true })),
+        { cwd, env: this.env },
+      ).then(
+        (results) =>
+          list.forEach((p, i) => {
+            const r = results[i] as GitResult;
+            if (r.exitCode !== 0 && !p.command.allowFailure) p.reject(new GitError(p.command.args, r.exitCode, r.stderr));
+            else p.resolve(r);
+          }),
+        (e) => list.forEach((p) => p.reject(e)),
+      );
+    }
   }
 
   private once<T>(key: string, get: () => Promise<T>): Promise<T> {
@@ -50,14 +92,14 @@ export class GitWorkspace {
     return this.once(`head\0${cwd}`, async () => {
       const known = headFromFiles(cwd, this.env);
       if (known !== undefined) return known;
-      const r = await runGit(["rev-parse", "--verify", "-q", "HEAD"], { cwd, env: this.env, allowFailure: true, readOnly: true });
+      const r = await this.read(["rev-parse", "--verify", "-q", "HEAD"], cwd, true);
       return r.exitCode === 0 ? r.stdout.toString().trim() : null;
     });
   }
 
   private untracked(worktree: string): Promise<string[]> {
     return this.once(`untracked\0${worktree}`, async () =>
-      (await gitText(["ls-files", "--others", "--exclude-standard", "-z"], { cwd: worktree, env: this.env, readOnly: true })).split("\0").filter(Boolean),
+      (await this.read(["ls-files", "--others", "--exclude-standard", "-z"], worktree)).stdout.toString("utf8").split("\0").filter(Boolean),
     );
   }
 
@@ -86,7 +128,7 @@ export class GitWorkspace {
       // The three reads are independent: run them side by side.
       const [head, diff, untracked] = await Promise.all([
         this.head(worktree),
-        runGit(["diff", "HEAD", "--binary", "--no-color", "--no-ext-diff"], { cwd: worktree, env: this.env, allowFailure: true, readOnly: true }),
+        this.read(["diff", "HEAD", "--binary", "--no-color", "--no-ext-diff"], worktree, true),
         this.untracked(worktree),
       ]);
       const hash = createHash("sha256");
@@ -128,8 +170,8 @@ export class GitWorkspace {
   private async readChangedFiles(base: string, worktree: string): Promise<string[]> {
     const files = new Set<string>();
     try {
-      const [diff, untracked] = await Promise.all([gitText(["diff", "--name-only", "-z", base], { cwd: worktree, env: this.env, readOnly: true }), this.untracked(worktree)]);
-      for (const f of diff.split("\0")) if (f) files.add(f);
+      const [diff, untracked] = await Promise.all([this.read(["diff", "--name-only", "-z", base], worktree), this.untracked(worktree)]);
+      for (const f of diff.stdout.toString("utf8").split("\0")) if (f) files.add(f);
       for (const f of untracked) files.add(f);
     } catch (e) {
       if (e instanceof GitError) return [];
