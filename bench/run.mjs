@@ -19,6 +19,7 @@ import { ensureFixtures, TASKS } from "./fixtures.mjs";
 import { ensureCliFixtures } from "./cli-fixtures.mjs";
 import { runCapabilities } from "./capabilities.mjs";
 import { runBoard } from "./board.mjs";
+import { runSync } from "./sync.mjs";
 import { BENCH_DIR, ROOT, buildInternals, fmtMs, fmtSec, git, gitText, importFile, isolatedEnv, makeHome, runTogether, summarize, timeSpawns, TMP } from "./support.mjs";
 
 const started = performance.now();
@@ -471,6 +472,7 @@ try {
   row("baseline: node -e 0, pooled from sections 7-12", cap.nodeAll);
   rows.splice(firstCapRow, 0, rows.pop());
   await runBoard({ BIN, ENV, runRoot, row, log, details, live, section: 13 });
+  await runSync({ BIN, ENV, runRoot, row, log, details, section: 14 });
 
   // ---- table ----
   const totalMs = performance.now() - started;
