@@ -7,9 +7,9 @@ import { useCases } from "../../src/app/index.js";
 
 /**
  * The library's documentation is checked like code: every use case in src/app/index.ts has a
- * TSDoc block with a summary and an @example, every example (and the module example of
- * src/lib.ts) type-checks against the real signatures, and the docs reach Project's methods
- * both in an editor and in the emitted declarations.
+ * TSDoc block with a summary and an @example, every example (and the complete ones of
+ * src/lib.ts and README.md's Library section) type-checks against the real signatures, and
+ * the docs reach Project's methods both in an editor and in the emitted declarations.
  *
  * Each example becomes one module of its own, kept in memory beside this file (nothing is
  * written to the working tree): its `import` lines stay at the top, with "planref" pointing
@@ -20,11 +20,12 @@ import { useCases } from "../../src/app/index.js";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const INDEX = join(root, "src/app/index.ts");
 const LIB = join(root, "src/lib.ts");
+const README = join(root, "README.md");
 const HERE = join(root, "test/lib");
 const LIB_IMPORT = "../../src/lib.js";
 
 interface Example {
-  /** The use case key, or "lib" for the module example of src/lib.ts. */
+  /** The use case key; "lib" and "README" for the complete examples, which open their own project. */
   name: string;
   /** Where the example is written, as file:line. */
   at: string;
@@ -84,6 +85,16 @@ function libExample(): Example {
   return { name: "lib", at: `src/lib.ts:${at}`, code: exampleCode(tag?.[1] ?? ""), file: join(HERE, "__example-lib.ts") };
 }
 
+/** The example of README.md's Library section. */
+function readmeExample(): Example {
+  const text = readFileSync(README, "utf8");
+  const start = text.indexOf("\n## Library\n");
+  const end = text.indexOf("\n## ", start + 1);
+  const section = start < 0 ? "" : text.slice(start, end < 0 ? undefined : end);
+  const fence = section.indexOf("```ts");
+  return { name: "README", at: `README.md:${text.slice(0, start + fence).split("\n").length}`, code: exampleCode(fence < 0 ? "" : section.slice(fence)), file: join(HERE, "__example-readme.ts") };
+}
+
 /** The module an example is type-checked as; returns the text and the line its body starts on. */
 function moduleOf(example: Example): { text: string; bodyLine: number } {
   const lines = example.code.split("\n");
@@ -91,14 +102,14 @@ function moduleOf(example: Example): { text: string; bodyLine: number } {
   const body = lines.filter((l) => !/^import\s/.test(l));
   const head = [
     ...imports,
-    ...(example.name === "lib" ? [] : [`declare const project: import("${LIB_IMPORT}").Project;`]),
+    ...(example.name === "lib" || example.name === "README" ? [] : [`declare const project: import("${LIB_IMPORT}").Project;`]),
     "export async function example(): Promise<void> {",
   ];
   return { text: [...head, ...body.map((l) => `  ${l}`), "}", ""].join("\n"), bodyLine: head.length + 1 };
 }
 
 const documented = documentedUseCases();
-const examples = [...documented.flatMap((d) => d.examples), libExample()];
+const examples = [...documented.flatMap((d) => d.examples), libExample(), readmeExample()];
 const modules = new Map(examples.map((e) => [e.file, moduleOf(e)]));
 /** A module that only declares a Project, for asking the checker what an editor would show. */
 const PROBE = join(HERE, "__probe.ts");
@@ -151,6 +162,7 @@ describe("TSDoc of the library's use cases", () => {
     }
     expect(problems).toEqual([]);
     expect(libExample().code).toContain("openProject(");
+    expect(readmeExample().code).toContain("openProject(");
   });
 
   it.each(examples.map((e) => [`${e.name} (${e.at})`, e] as const))("the example of %s type-checks", (_label, example) => {
