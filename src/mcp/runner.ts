@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
 import type { CommandOutcome, CommandRunner } from "../app/context.js";
-import { exitStatus, OutputCapture } from "../runtime/output-capture.js";
 
 /** How often a running command reports progress (which also keeps a client's request timeout alive). */
 const PROGRESS_MS = 5_000;
@@ -26,8 +25,10 @@ export const runScope = new AsyncLocalStorage<RunScope>();
 export function capturingRunner(options: { env: NodeJS.ProcessEnv; log: (line: string) => void }): CommandRunner {
   return {
     announce: options.log,
-    run: (command, { cwd }) =>
-      new Promise<CommandOutcome>((resolve) => {
+    // Loaded on first use, with the rest of the project code (see server.ts).
+    run: async (command, { cwd }) => {
+      const { exitStatus, OutputCapture } = await import("../runtime/output-capture.js");
+      return new Promise<CommandOutcome>((resolve) => {
         const scope = runScope.getStore() ?? {};
         const started = performance.now();
         const spawnOptions = { cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"], detached: true };
@@ -75,6 +76,7 @@ export function capturingRunner(options: { env: NodeJS.ProcessEnv; log: (line: s
             ...capture.finish(),
           });
         });
-      }),
+      });
+    },
   };
 }

@@ -6,11 +6,11 @@
  */
 import { resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { Server, type ServerOptions } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CallToolRequestSchema, type CallToolResult, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { toPlanrefError } from "../errors.js";
-import { openProject, type Project } from "../runtime/open-project.js";
+import type { Project } from "../runtime/open-project.js";
 import { VERSION } from "../version.js";
 import { capturingRunner, runScope } from "./runner.js";
 import { validateArgs } from "./schema.js";
@@ -41,18 +41,33 @@ const INSTRUCTIONS = [
   'Errors come back as {"ok":false,"error":{code,message,hint}}; the hint names the next step. LEASE_LOST: stop working on that task.',
 ].join("\n");
 
+/**
+ * The SDK checks elicitation replies against a JSON Schema with this; planref never elicits,
+ * so it is never called, and the SDK's default (an ajv instance with formats, ~15-45 ms to
+ * set up) is not built at every start.
+ */
+const NO_ELICITATION: NonNullable<ServerOptions["jsonSchemaValidator"]> = {
+  getValidator: () => () => ({ valid: false, data: undefined, errorMessage: "planref mcp does not elicit input" }),
+};
+
+/**
+ * The store and the use cases (most of the bundle) load after the handshake, not before it:
+ * initialize and tools/list need none of it. Loading starts once the tools are listed (or
+ * shortly after initialize), so the first call normally finds it loaded.
+ */
+let projectCode: Promise<typeof import("../runtime/open-project.js")> | undefined;
+const loadProjectCode = () => (projectCode ??= import("../runtime/open-project.js"));
+
 /** Projects kept open across calls, per (directory, actor); only idle ones are ever closed early. */
 class ProjectPool {
   private readonly open = new Map<string, { project: Project; users: number }>();
   private static readonly MAX = 8;
 
-  constructor(private readonly make: (cwd: string, actor: string | undefined) => Project) {}
-
-  acquire(cwd: string, actor: string | undefined): { project: Project; release: () => void } {
+  acquire(cwd: string, actor: string | undefined, make: () => Project): { project: Project; release: () => void } {
     const key = `${cwd}\0${actor ?? ""}`;
     let entry = this.open.get(key);
     if (entry) this.open.delete(key);
-    else entry = { project: this.make(cwd, actor), users: 0 };
+    else entry = { project: make(), users: 0 };
     this.open.set(key, entry); // most recently used last
     entry.users++;
     this.evict();
@@ -79,10 +94,11 @@ class ProjectPool {
 export async function startMcpServer(options: McpServerOptions): Promise<RunningServer> {
   const enabled = new Map<string, ToolDef>(TOOLS.filter((t) => options.tools.includes(t.name)).map((t) => [t.name, t]));
   const runner = capturingRunner({ env: options.env, log: (line) => options.log(line) });
-  const pool = new ProjectPool((cwd, actor) => openProject({ cwd, env: options.env, runner, ...(actor ? { actor } : {}) }));
+  const pool = new ProjectPool();
   const inflight = new Set<Promise<unknown>>();
 
-  const server = new Server({ name: "planref", version: VERSION }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+  const server = new Server({ name: "planref", version: VERSION }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_ELICITATION });
+  const preload = () => void loadProjectCode().catch(() => {}); // a failure surfaces in the call that needs the code
 
   const listed: Tool[] = [...enabled.values()].map((t) => ({
     name: t.name,
@@ -90,7 +106,11 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
     inputSchema: t.inputSchema as unknown as Tool["inputSchema"],
     annotations: t.readOnly ? { readOnlyHint: true } : { readOnlyHint: false, destructiveHint: false },
   }));
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  server.setRequestHandler(ListToolsRequestSchema, () => {
+    setImmediate(preload); // after the reply is written
+    return { tools: listed };
+  });
+  server.oninitialized = () => void setTimeout(preload, 100).unref();
 
   server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
     const tool = enabled.get(request.params.name);
@@ -116,7 +136,8 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
       const args = validateArgs(tool.name, tool.inputSchema, input);
       const cwd = typeof args.cwd === "string" ? resolve(options.cwd, args.cwd) : options.cwd;
       const actor = (args.actor as string | undefined) ?? options.actor;
-      lease = pool.acquire(cwd, actor);
+      const { openProject } = await loadProjectCode();
+      lease = pool.acquire(cwd, actor, () => openProject({ cwd, env: options.env, runner, ...(actor ? { actor } : {}) }));
       const data = await tool.call(lease.project, args, { cwd, cwdGiven: args.cwd !== undefined });
       return { content: [{ type: "text", text: JSON.stringify({ ok: true, data }) }], structuredContent: data as Record<string, unknown> };
     } catch (e) {
