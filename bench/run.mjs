@@ -19,6 +19,7 @@ import { ensureFixtures, TASKS } from "./fixtures.mjs";
 import { ensureCliFixtures } from "./cli-fixtures.mjs";
 import { runCapabilities } from "./capabilities.mjs";
 import { runBoard } from "./board.mjs";
+import { runMcp } from "./mcp.mjs";
 import { runSync } from "./sync.mjs";
 import { BENCH_DIR, ROOT, buildInternals, fmtMs, fmtSec, git, gitText, importFile, isolatedEnv, makeHome, runTogether, summarize, timeSpawns, TMP } from "./support.mjs";
 
@@ -473,6 +474,7 @@ try {
   rows.splice(firstCapRow, 0, rows.pop());
   await runBoard({ BIN, ENV, runRoot, row, log, details, live, section: 13 });
   await runSync({ BIN, ENV, runRoot, row, log, details, section: 14 });
+  await runMcp({ BIN, ENV, runRoot, cliFx, row, workCopy, log, details, live, section: 15 });
 
   // ---- table ----
   const totalMs = performance.now() - started;
