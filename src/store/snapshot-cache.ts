@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { BLOB_MODE, compareTreeEntries, decodeTree, encodeTree, hashObject, type RawObject, TREE_MODE, type TreeEntry } from "./git/objects.js";
+import { BLOB_MODE, compareTreeEntries, decodeTree, type RawObject, TREE_MODE, type TreeEntry } from "./git/objects.js";
 import { type DirEntry, entryJson, type FileEntry, StateTree } from "./state-tree.js";
 
 /**
@@ -18,6 +18,8 @@ import { type DirEntry, entryJson, type FileEntry, StateTree } from "./state-tre
  */
 const MAGIC = "planref-snapshot 3\n";
 const HEAD_READ = 4096;
+/** After this many separate reads, a reader is walking everything: read the rest in one go. */
+const SLURP_AFTER = 256;
 
 interface Header {
   key: string;
@@ -50,6 +52,7 @@ const finalizer = new FinalizationRegistry<number>((fd) => {
 export class SnapshotCacheReader {
   private fd: number | null;
   private whole: Buffer | null = null;
+  private reads = 0;
   /** Directories read so far, by path; null when the path is not a directory. */
   private readonly dirCache = new Map<string, DirEntry | null>();
   /** Where each directory's piece or document's text sits, by path, learnt from its parent's piece. */
@@ -135,7 +138,11 @@ export class SnapshotCacheReader {
     if (this.bodyStart + off + len > this.end) return null;
     if (this.whole) return this.whole.subarray(off, off + len);
     if (this.fd === null) return null;
-    const buf = Buffer.alloc(len);
+    if (++this.reads > SLURP_AFTER) {
+      this.slurp();
+      if (this.whole) return (this.whole as Buffer).subarray(off, off + len);
+    }
+    const buf = Buffer.allocUnsafe(len);
     try {
       return readSync(this.fd, buf, 0, len, this.bodyStart + off) === len ? buf : null;
     } catch {
@@ -178,7 +185,7 @@ export class SnapshotCacheReader {
         places.push([path === "" ? name : `${path}/${name}`, [off, len]]);
       }
       // The listing must be exactly the tree it names: the cache can be stale, never wrong.
-      if (hashObject("tree", encodeTree([...entries.values()])) !== oid) return null;
+      if (treeHash(rows) !== oid) return null;
       for (const [p, place] of places) this.places.set(p, place);
       return { oid, entries };
     } catch {
@@ -462,6 +469,20 @@ function writeAtomic(file: string, parts: Buffer[]): boolean {
     }
     return false;
   }
+}
+
+/** The id of the tree listing these entries in this order, without building the object. */
+function treeHash(rows: ReadonlyArray<readonly [string, string, string, number, number]>): string {
+  let length = 0;
+  const heads: string[] = [];
+  for (const [name, mode] of rows) {
+    const head = `${mode} ${name}\0`;
+    heads.push(head);
+    length += Buffer.byteLength(head, "utf8") + 20;
+  }
+  const hash = createHash("sha1").update(`tree ${length}\0`);
+  rows.forEach((row, i) => hash.update(heads[i] as string, "utf8").update(row[2], "hex"));
+  return hash.digest("hex");
 }
 
 function isOid(s: unknown): s is string {

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { GitError } from "../../errors.js";
 import { discoverRepository, type RepoLocation } from "./discover.js";
 import { readRef } from "./refs.js";
-import { GitError } from "../../errors.js";
 import { type GitBatchCommand, type GitResult, gitText, runGit, runGitBatch } from "./run.js";
 
 interface PendingRead {
