@@ -198,6 +198,15 @@ describe("refusals leave local and remote state as they were", () => {
       // doctor sees the fetched copy and calls it an error.
       const d = failed(await cli(w, a, "ann", ["doctor"]), 5, "UNHEALTHY");
       expect(d.details.checks.find((c: { name: string }) => c.name === "sync other")).toMatchObject({ status: "error", message: expect.stringContaining("different roots") });
+
+      // The hint's way out works: move local state aside, then the sync adopts the other side's.
+      const recipe = /\(git update-ref (\S+) refs\/plan\/state && git update-ref -d refs\/plan\/state\)/.exec(e.hint as string);
+      expect(recipe).not.toBeNull();
+      w.git(a, "update-ref", recipe?.[1] as string, "refs/plan/state");
+      w.git(a, "update-ref", "-d", "refs/plan/state");
+      expect(ok(await cli(w, a, "ann", ["sync", "other"]))).toMatchObject({ action: "adopted", tip: otherTip });
+      expect(w.tip(a)).toBe(otherTip);
+      expect(refOf(w, a, recipe?.[1] as string)).toBe(before);
     } finally {
       await w.close();
     }
@@ -221,6 +230,13 @@ describe("refusals leave local and remote state as they were", () => {
       // An unknown remote name is a usage error, not a network one.
       const u = failed(await cli(w, a, "ann", ["sync", "nowhere"]), 2, "USAGE");
       expect(u.message).toContain('no git remote named "nowhere"');
+
+      // In team mode a claim that cannot reach the remote says so, and how to go on.
+      ok(await cli(w, a, "ann", ["config", "set", "sync.mode", "team"]));
+      ok(await cli(w, a, "ann", ["config", "set", "sync.remote", "down"]));
+      const c = failed(await cli(w, a, "ann", ["claim", T(2)]), EXIT_SYNC, "REMOTE_FAILED");
+      expect(c.message).toContain(`${T(2)} is claimed here but not on down`);
+      expect(c.hint).toContain(`planref release ${T(2)}`);
     } finally {
       await w.close();
     }
