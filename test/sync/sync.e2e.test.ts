@@ -418,6 +418,44 @@ describe("single flight", () => {
   }, 90_000);
 });
 
+describe("three clones sync at the same time", () => {
+  it("leases make the losers fetch, replay and retry; every operation stands or is recorded", async () => {
+    const w = await makeWorld("file", 3);
+    try {
+      const actors = ["ann", "bob", "cy"];
+      const done: string[] = [];
+      // Each clone claims the contested T001 and a task of its own, then renews its own lease.
+      for (const [i, dir] of w.clones.entries()) {
+        const actor = actors[i] as string;
+        done.push(ok(await cli(w, dir, actor, ["claim", T(1)])).commit);
+        done.push(ok(await cli(w, dir, actor, ["claim", T(i + 3)])).commit);
+        for (let k = 0; k < 3; k++) done.push(ok(await cli(w, dir, actor, ["heartbeat", T(i + 3)])).commit);
+      }
+      expect(done.every((c) => HEX40.test(c))).toBe(true);
+      const results = (await Promise.all(w.clones.map((dir, i) => cli(w, dir, actors[i] as string, ["sync"])))).map(ok);
+      expect(results.map((r) => r.action).sort()).toEqual(["pushed", "replayed", "replayed"]);
+      for (const r of results.filter((x) => x.action === "replayed")) {
+        expect(r.replayed + r.conflicts.length).toBe(5);
+        expect(r.conflicts.map((c: { op: string; code: string }) => [c.op, c.code])).toEqual([["claim", "CLAIMED_REMOTELY"]]);
+      }
+      for (const dir of w.clones) ok(await cli(w, dir, "lead", ["sync"]));
+      expect(new Set(w.clones.map((d) => w.tip(d)))).toEqual(new Set([remoteTip(w)]));
+      const s = ok(await cli(w, w.clones[0] as string, "lead", ["status"]));
+      const pusher = actors[results.findIndex((r) => r.action === "pushed")];
+      expect(s.claims.map((c: { task: string; holder: string }) => [c.task, c.holder]).sort()).toEqual(
+        [[T(1), pusher], [T(3), "ann"], [T(4), "bob"], [T(5), "cy"]].sort(),
+      );
+      expect(s.conflicts).toHaveLength(2);
+      // Nothing lost: each operation is in the history, or a commit there was replayed from it.
+      const log = w.git(w.bare, "log", "--format=%H %(trailers:key=Planref-Replayed-From,valueonly,separator=%x20)", "refs/plan/state");
+      const seen = new Set(log.split(/\s+/).filter(Boolean));
+      expect(done.filter((c) => !seen.has(c))).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  }, 120_000);
+});
+
 describe("team mode over smart HTTP", () => {
   it("three clones claim one task at once through the CLI: one exit 0, two exit 3 'claimed remotely by'", async () => {
     const w = await makeWorld("http", 3, { team: true });
