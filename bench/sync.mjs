@@ -171,7 +171,7 @@ export async function runSync({ BIN, ENV, runRoot, row, log, details, section = 
   const otherTask = team.ids[2 * TEAM_CLAIMS];
   cli(BIN, ENV, other, ["claim", otherTask], "bench-other");
   d.teamSetupSeconds = +((performance.now() - t0) / 1000).toFixed(1);
-  const s = { team: [], teamAfterMove: [], solo: [], push: [], fetch: [] };
+  const s = { team: [], teamAfterMove: [], solo: [], push: [], fetch: [], node: [] };
   for (let i = 0; i < TEAM_CLAIMS; i++) {
     let r = cli(BIN, ENV, team.dirs[0], ["claim", team.ids[i]], "bench-team");
     if (r.data.outcome !== "acquired") throw new Error(`team claim ${i}: ${JSON.stringify(r.data).slice(0, 300)}`);
@@ -185,6 +185,9 @@ export async function runSync({ BIN, ENV, runRoot, row, log, details, section = 
     r = cli(BIN, ENV, solo.dirs[0], ["claim", solo.ids[i]], "bench-solo");
     s.solo.push(r.ms);
     s.push.push(timedGit(["push", "-q", "--no-verify", "origin", "refs/plan/state"], { cwd: solo.dirs[0], env: ENV }));
+    const n0 = performance.now();
+    spawnSync(process.execPath, ["-e", "0"], { env: ENV });
+    s.node.push(performance.now() - n0);
     s.fetch.push(timedGit(["fetch", "-q", "--no-tags", "--no-write-fetch-head", "origin", "+refs/plan/state:refs/plan/remotes/origin/state"], { cwd: team.dirs[1], env: ENV }));
   }
   // Every team claim is on the remote: the remote's tip is the claiming clone's.
@@ -198,8 +201,9 @@ export async function runSync({ BIN, ENV, runRoot, row, log, details, section = 
   rows.push(row("sync: solo-mode planref claim (same run)", s.solo));
   rows.push(row("baseline: git push refs/plan/state, 1 new commit, bare remote by path", s.push));
   rows.push(row("baseline: git fetch refs/plan/state, bare remote by path", s.fetch));
+  rows.push(row("baseline: node -e 0 (same rounds)", s.node));
   d.claims = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, summarize(v)]));
   d.teamOverSoloMs = Math.round(summarize(s.team).median - solo50);
-  log(`  team claim costs ${d.teamOverSoloMs} ms more than a solo claim; a native git push ${Math.round(push50)} ms, fetch ${Math.round(summarize(s.fetch).median)} ms`);
+  log(`  team claim costs ${d.teamOverSoloMs} ms more than a solo claim; a native git push ${Math.round(push50)} ms, fetch ${Math.round(summarize(s.fetch).median)} ms, node -e 0 ${Math.round(summarize(s.node).median)} ms`);
   return rows;
 }
