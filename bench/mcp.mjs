@@ -3,7 +3,9 @@
 //
 //   start    spawn `node bin/planref mcp` -> initialize -> tools/list answered, in the small
 //            repository and at 10,000 tasks (the CLI fixtures), interleaved with `node -e 0`;
-//            and at 10,000 tasks the first call right after it
+//            the server's CPU time until then (from /proc, against node's own start-up: much
+//            less sensitive to a busy machine than wall time); at 10,000 tasks the first call
+//            right after it
 //   warm     one server at 10,000 tasks, kept open: planref_status, planref_next and
 //            planref_task_show at an unchanged tip (next to a call refused by argument
 //            validation: the protocol's round trip), then planref_heartbeat on a task the
@@ -15,7 +17,8 @@
 // The client's own start (importing the SDK) is not timed; everything after the spawn is.
 // Called by bench/run.mjs (one section); `node bench/mcp-run.mjs` runs it alone.
 // PLANREF_MCP_PROFILE=<dir> starts the servers with --cpu-prof (profiles written on exit).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BIG_TASKS } from "./cli-fixtures.mjs";
@@ -30,6 +33,14 @@ const MOVES = 8;
 const TIMEOUT = 120_000;
 const ACTOR = "bench-mcp";
 const OTHER = "bench-mcp-other";
+
+/** CPU time (user + sys, all threads) a live process has used so far, from /proc; null elsewhere. */
+const TICK_MS = 1000 / (Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim()) || 100);
+function cpuMsOf(pid) {
+  if (!existsSync(`/proc/${pid}/stat`)) return null;
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+}
 
 export async function runMcp({ BIN, ENV, runRoot, cliFx, row, workCopy, log, details, live, section = null, total = null, rounds = START_ROUNDS, calls = CALLS }) {
   const { Client } = await import(pathToFileURL(join(SDK, "index.js")).href);
@@ -48,6 +59,17 @@ export async function runMcp({ BIN, ENV, runRoot, cliFx, row, workCopy, log, det
     nodeSamples.push(performance.now() - t0);
   };
   const vsNode = (targetText, target) => ({ baseline: summarize(nodeSamples).median, baselineName: "node -e 0", targetText, target });
+  // CPU time is far less sensitive to a busy machine than wall time: node's own start-up,
+  // read the same way as the server's (a process that started and waits on stdin).
+  const nodeCpu = [];
+  const sampleNodeCpu = async () => {
+    const c = spawn(process.execPath, ["-e", "process.stdout.write('.'); process.stdin.resume()"], { cwd: runRoot, env: ENV, stdio: ["pipe", "pipe", "ignore"] });
+    await new Promise((resolve, reject) => (c.stdout.once("data", resolve), c.once("error", reject)));
+    const ms = cpuMsOf(c.pid);
+    c.stdin.end();
+    await new Promise((resolve) => c.once("close", resolve));
+    if (ms !== null) nodeCpu.push(ms);
+  };
 
   /** Spawns `planref mcp` in `dir` and completes initialize + tools/list; returns the open session and the time it took. */
   async function start(dir, actor = ACTOR) {
@@ -65,8 +87,9 @@ export async function runMcp({ BIN, ENV, runRoot, cliFx, row, workCopy, log, det
     await client.connect(transport, { timeout: TIMEOUT });
     const listed = await client.listTools(undefined, { timeout: TIMEOUT });
     const ms = performance.now() - t0;
-    // The benchmark's finally kills whatever is still running when it stops.
     const pid = transport.pid;
+    const cpuMs = cpuMsOf(pid);
+    // The benchmark's finally kills whatever is still running when it stops.
     const handle = { exitCode: null, signalCode: null, kill: (sig) => process.kill(pid, sig) };
     transport.onclose = ((prev) => () => {
       handle.exitCode = 0;
@@ -85,7 +108,7 @@ export async function runMcp({ BIN, ENV, runRoot, cliFx, row, workCopy, log, det
       if (!ok) throw new Error(`${name} ${JSON.stringify(args)}: ${JSON.stringify(env ?? r).slice(0, 800)}\n${err.slice(-2000)}`);
       return { ms: callMs, data: env.data };
     };
-    return { ms, call, stderr: () => err, close: () => client.close() };
+    return { ms, cpuMs, call, stderr: () => err, close: () => client.close() };
   }
 
   const big = cliFx.manifest.big;
@@ -97,16 +120,19 @@ export async function runMcp({ BIN, ENV, runRoot, cliFx, row, workCopy, log, det
   for (let i = 0; i < 3; i++) node(); // warm the page cache
   {
     const s = { small: [], big: [], firstCall: [] };
+    const cpu = { small: [], big: [] };
     // One untimed start each first: the first spawn of a new build reads it from disk.
     for (const dir of [smallDir, bigDir]) await (await start(dir)).close();
     for (let i = 0; i < rounds; i++) {
       node();
+      await sampleNodeCpu();
       for (const [name, dir] of [
         ["small", smallDir],
         ["big", bigDir],
       ]) {
         const session = await start(dir);
         s[name].push(session.ms);
+        if (session.cpuMs !== null) cpu[name].push(session.cpuMs);
         // At 10k, the first call right after tools/list: it finds the project code still
         // loading (the server defers it past the handshake) and opens the project.
         if (name === "big") {
@@ -122,7 +148,13 @@ export async function runMcp({ BIN, ENV, runRoot, cliFx, row, workCopy, log, det
     add(row("planref mcp: start + initialize + tools/list (small)", s.small, target));
     add(row(`planref mcp: start + initialize + tools/list (${BIG_TASKS / 1000}k tasks)`, s.big, target));
     add(row(`planref mcp: first planref_status, right after tools/list (${BIG_TASKS / 1000}k tasks)`, s.firstCall));
-    d.start = { small: summarize(s.small), big: summarize(s.big), firstStatus: summarize(s.firstCall), nodeMedianMs: summarize(nodeSamples).median };
+    if (nodeCpu.length && cpu.small.length) {
+      const cpuBase = { baseline: summarize(nodeCpu).median, baselineName: "node -e 0 CPU" };
+      add(row("  CPU time (user+sys) of node -e 0, started", nodeCpu));
+      add(row("  CPU time of planref mcp until tools/list answered (small)", cpu.small, cpuBase));
+      add(row(`  CPU time of planref mcp until tools/list answered (${BIG_TASKS / 1000}k tasks)`, cpu.big, cpuBase));
+    }
+    d.start = { small: summarize(s.small), big: summarize(s.big), firstStatus: summarize(s.firstCall), nodeMedianMs: summarize(nodeSamples).median, cpuMs: { node: nodeCpu, small: cpu.small, big: cpu.big } };
   }
 
   // ---- warm: one server at 10,000 tasks ----
