@@ -9,6 +9,7 @@ import { discoverRepository, type RepoLocation } from "../store/git/discover.js"
 import { GitHealth } from "../store/git/health.js";
 import { currentBranch, GitWorkspace } from "../store/git/workspace.js";
 import { GitStore } from "../store/git-store.js";
+import { GitRemotes } from "../store/git/remote.js";
 import { type ActorInput, resolveActor } from "./identity.js";
 import { processRunner } from "./command-runner.js";
 import { fileLeaseMemory } from "./lease-memory.js";
@@ -73,6 +74,7 @@ export function openProject(options: OpenProjectOptions = {}): Project {
     },
     workspace: new GitWorkspace(location, env, { oneShot: options.oneShot === true }),
     leases: fileLeaseMemory(location.gitDir),
+    remotes: new GitRemotes(location.commonDir, STATE_REF, location.workTree ?? location.commonDir, env),
     runner: options.runner ?? processRunner({ env, stdout: () => {}, stderr: () => {}, announce: () => {} }),
     defaultProjectName: basename(top.replace(/\/\.git$/, "")).replace(/\.git$/, "") || "project",
   };

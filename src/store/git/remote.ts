@@ -24,10 +24,12 @@ export class GitRemotes {
     private readonly ref = "refs/plan/state",
     /** Where the user would run git: relative remote URLs resolve from here. */
     private readonly cwd = commonDir,
+    /** The caller's environment: credential helpers, ssh agents and config come from it. */
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
   private git(args: string[], allowFailure = false): Promise<GitResult> {
-    return runGit(args, { cwd: this.cwd, env: this.cwd === this.commonDir ? { ...process.env, GIT_DIR: this.commonDir } : process.env, allowFailure });
+    return runGit(args, { cwd: this.cwd, env: this.cwd === this.commonDir ? { ...this.env, GIT_DIR: this.commonDir } : this.env, allowFailure });
   }
 
   async names(): Promise<string[]> {
