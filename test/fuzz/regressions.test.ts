@@ -24,7 +24,7 @@ function refusal(run: () => unknown): ValidationError {
   throw new Error("expected a ValidationError");
 }
 
-describe("deeply nested YAML (found by yaml-docs.fuzz)", () => {
+describe("deeply nested YAML (found by the YAML documents fuzz)", () => {
   // A few kilobytes each. Before the fix: "Maximum call stack size exceeded" as a document
   // error, a RangeError out of the parser (`a: a: a: …`), or, after a few of them in one
   // process, "FATAL ERROR: RegExpCompiler Allocation failed", which kills the process.
@@ -69,7 +69,7 @@ describe("deeply nested YAML (found by yaml-docs.fuzz)", () => {
   });
 });
 
-describe("canonical YAML of a key or value starting with U+FEFF (found by yaml-docs.fuzz)", () => {
+describe("canonical YAML of a key or value starting with U+FEFF (found by the YAML documents fuzz)", () => {
   it("round-trips: the first character is not taken for a byte order mark", () => {
     // Before the fix, { "\uFEFF": false } was written as "\uFEFF: false" and read back as { "": false }.
     for (const value of [{ "\uFEFF": false }, { "\uFEFFk": 1, "\uFEFFz": ["\uFEFF"] }, "\uFEFFx"]) {
@@ -86,15 +86,16 @@ describe("canonical YAML of a key or value starting with U+FEFF (found by yaml-d
   });
 });
 
-describe("a PRD with 100,000+ bullets in one run (found by prd.fuzz)", () => {
+describe("a PRD with 100,000+ bullets in one run (found by the PRD fuzz)", () => {
   const prd = readFileSync(join(import.meta.dirname, "..", "..", "fixtures/prd/invoice-export.md"), "utf8");
 
   it("is parsed, not a RangeError from spreading the run into push()", () => {
-    // Each is under the 2 MiB limit; before the fix parsePrd threw "Maximum call stack size exceeded".
+    // Each is under the 2 MiB limit; before the fix parsePrd threw "Maximum call stack size exceeded"
+    // (push(...items) fails from about 125,000 items with Node's default stack).
     const inputs = {
-      goals: prd.replace("## Goals", `## Goals\n${"- g\n".repeat(300_000)}`),
-      unknownField: prd.replace("**Priority:** high", `**Priority:** high\n**Bogus:**\n${"- x\n".repeat(300_000)}`),
-      decisions: prd.replace("## Risks", `## Risks\n${"[NEEDS DECISION]".repeat(120_000)}`),
+      goals: prd.replace("## Goals", `## Goals\n${"- g\n".repeat(250_000)}`),
+      unknownField: prd.replace("**Priority:** high", `**Priority:** high\n**Bogus:**\n${"- x\n".repeat(250_000)}`),
+      decisions: prd.replace("## Risks", `## Risks\n${"[NEEDS DECISION]".repeat(130_000)}`),
     };
     for (const [name, text] of Object.entries(inputs)) {
       let result: ReturnType<typeof parsePrd> | undefined;
@@ -107,7 +108,7 @@ describe("a PRD with 100,000+ bullets in one run (found by prd.fuzz)", () => {
   });
 });
 
-describe("PRD content the state documents cannot hold (found by prd.fuzz)", () => {
+describe("PRD content the state documents cannot hold (found by the PRD fuzz)", () => {
   const prd = readFileSync(join(import.meta.dirname, "..", "..", "fixtures/prd/invoice-export.md"), "utf8");
   const parse = (text: string) => parsePrd(text, { file: "big.md", stateLimits: true });
   const errorsOf = (text: string) => {
@@ -164,7 +165,7 @@ describe("PRD content the state documents cannot hold (found by prd.fuzz)", () =
   });
 });
 
-describe("a PostToolUseFailure error with a long run of spaces after 'exit code' (found by hook-payloads.fuzz)", () => {
+describe("a PostToolUseFailure error with a long run of spaces after 'exit code' (found while fuzzing the hook payloads)", () => {
   const failure = (error: string) => parsePayload("claude", "PostToolUseFailure", JSON.stringify({ cwd: "/nonexistent", tool_name: "Bash", tool_input: { command: "x" }, error }));
 
   it("is read in linear time", () => {
@@ -181,5 +182,36 @@ describe("a PostToolUseFailure error with a long run of spaces after 'exit code'
     expect(failure("exit code :  3").exitCode).toBe(3);
     expect(failure("exited with status\t4").exitCode).toBe(4);
     expect(failure("no status here").exitCode).toBeNull();
+  });
+});
+
+describe("a document with tens of thousands of keys (found by the YAML documents fuzz)", () => {
+  it("is read in linear time", () => {
+    // 60,000 distinct keys, 790 KB: under the 1 MiB limit. Before the fix, the duplicate-key
+    // check compared each key with every earlier one, and this took minutes.
+    const text = Array.from({ length: 60_000 }, (_, i) => `k${i}: ${i}`).join("\n");
+    const start = performance.now();
+    const value = parseYaml(text, { source: "many.yaml" }) as Record<string, number>;
+    expect(performance.now() - start).toBeLessThan(10_000);
+    expect(Object.keys(value)).toHaveLength(60_000);
+  });
+
+  it("still refuses duplicate keys, at the line of the repeat, in document order", () => {
+    const cases: Array<[string, number[]]> = [
+      ["a: 1\nb: 2\na: 3\n", [3]],
+      ["x: {a: 1, a: 2}\n", [1]],
+      ["outer:\n  a: 1\n  b:\n    c: 1\n    c: 2\n  a: 3\n", [5, 6]],
+      ["? \n: 1\n? \n: 2\n", [3]],
+    ];
+    for (const [text, lines] of cases) {
+      const err = refusal(() => parseYaml(text, { source: "dup.yaml" }));
+      expect(err.issues.map((i) => [i.line, i.message]), text).toEqual(lines.map((line) => [line, "Map keys must be unique"]));
+    }
+    // Among the parser's own errors, in document order.
+    const mixed = refusal(() => parseYaml("a: 1\na: 2\nb: [\n", { source: "dup.yaml" }));
+    expect(mixed.issues.map((i) => i.line)).toEqual([2, 4]);
+    expect(mixed.message).toBe("invalid YAML in dup.yaml:2: Map keys must be unique");
+    // Equal only when the same scalar value: a number and a string are two keys.
+    expect(parseYaml("1: x\n'1': y\n", { source: "ok.yaml" })).toEqual({ 1: "y" });
   });
 });
