@@ -9,7 +9,7 @@ import { committerFromConfig } from "./git/ident.js";
 import type { RepoLocation } from "./git/discover.js";
 import { type ObjectType, parseSignature, type RawObject, readLooseObject, writeLooseObject } from "./git/objects.js";
 import { compareAndSwapRef, readRef } from "./git/refs.js";
-import { ensureGitVersion, gitEnv, gitText, runGit } from "./git/run.js";
+import { ensureGitVersion, gitEnv, gitText, rememberGitVersionIn, runGit } from "./git/run.js";
 import {
   appendJournal,
   CacheDamagedError,
@@ -126,6 +126,7 @@ export class GitStore extends Engine {
     this.objectDb = objects;
     this.cacheKey = options.cacheKey ?? "v1";
     this.cacheFile = options.useDiskCache === false ? null : join(commonDir, "planref", "cache", "snapshot");
+    if (this.cacheFile) rememberGitVersionIn(join(commonDir, "planref", "cache", "git-version.json"));
   }
 
   protected override async baseFor(commit: string): Promise<StateTree | null> {

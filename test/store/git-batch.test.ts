@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { cleanupAll, makeRepo, tempDir } from "../helpers/git-repo.js";
@@ -29,6 +29,40 @@ describe("git commands batched into one spawn", () => {
     await expect(runGitBatch([{ args: ["log", "-1", "--format=%s", "--", odd] }, { args: ["cat-file", "-p", "nonexistent"] }], { cwd: repo.dir, env: repo.env })).rejects.toMatchObject({
       code: "GIT_FAILED",
     });
+  });
+
+  it("a passed version check is remembered for the same git binary only", async () => {
+    const repo = makeRepo();
+    const memo = join(repo.dir, ".git", "planref", "cache", "git-version.json");
+    const first = await freshRun();
+    first.rememberGitVersionIn(memo);
+    const real = await first.ensureGitVersion(repo.dir);
+    const saved = JSON.parse(readFileSync(memo, "utf8"));
+    expect(saved.version).toBe(real);
+    // The next process takes the remembered answer (marked here so it shows) without running git.
+    writeFileSync(memo, JSON.stringify({ ...saved, version: "2.99.0" }));
+    const second = await freshRun();
+    second.rememberGitVersionIn(memo);
+    expect(await second.ensureGitVersion(repo.dir)).toBe("2.99.0");
+    // Another binary (or a changed one) is checked again.
+    writeFileSync(memo, JSON.stringify({ binary: "[]", version: "2.99.0" }));
+    const third = await freshRun();
+    third.rememberGitVersionIn(memo);
+    expect(await third.ensureGitVersion(repo.dir)).toBe(real);
+    // A memo never admits an old version, and a script standing in for git is always checked.
+    const bin = join(tempDir(), "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "git"), '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "git version 2.20.1"; exit 0; fi\nexit 1\n');
+    chmodSync(join(bin, "git"), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const fourth = await freshRun();
+      fourth.rememberGitVersionIn(memo);
+      await expect(fourth.ensureGitVersion(repo.dir)).rejects.toMatchObject({ code: "UNSUPPORTED_REPOSITORY" });
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   it("carries the version check, and refuses an old git", async () => {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, isAbsolute, join } from "node:path";
 import { GitError, UnsupportedRepositoryError } from "../../errors.js";
 
 export interface GitRunOptions {
@@ -60,7 +60,7 @@ export async function runGitBatch(commands: readonly GitBatchCommand[], options:
   if (process.platform === "win32" || commands.length === 0) {
     return Promise.all(commands.map((c) => runGit(c.args, { ...options, allowFailure: c.allowFailure, readOnly: true })));
   }
-  const withVersion = versionChecked === null;
+  const withVersion = versionChecked === null && !recallVersion();
   const all = withVersion ? [{ args: ["--version"], allowFailure: true }, ...commands] : [...commands];
   const dir = mkdtempSync(join(tmpdir(), "planref-git-"));
   const ran = (async () => {
@@ -90,13 +90,19 @@ export async function runGitBatch(commands: readonly GitBatchCommand[], options:
     }
   })();
   if (withVersion) {
-    versionChecked = ran.then(
-      ([v]) => {
-        if (v?.exitCode !== 0) throw new GitError(["--version"], v?.exitCode ?? null, v?.stderr ?? "");
-        return v.stdout.toString("utf8");
-      },
-      (e) => Promise.reject(e as Error),
-    ).then(acceptVersion, refuseMissing);
+    versionChecked = ran
+      .then(
+        ([v]) => {
+          if (v?.exitCode !== 0) throw new GitError(["--version"], v?.exitCode ?? null, v?.stderr ?? "");
+          return v.stdout.toString("utf8");
+        },
+        (e) => Promise.reject(e as Error),
+      )
+      .then(acceptVersion, refuseMissing)
+      .then((v) => {
+        rememberVersion(v);
+        return v;
+      });
     versionChecked.catch(() => {});
   }
   const results = await ran.catch((e: Error) => {
@@ -117,11 +123,95 @@ function shellQuote(arg: string): string {
 
 /** The version check of this process, started on first use; writes await it before publishing. */
 export function ensureGitVersion(cwd: string): Promise<string> {
-  if (!versionChecked) {
-    versionChecked = checkGitVersion(cwd);
+  if (!versionChecked && !recallVersion()) {
+    versionChecked = checkGitVersion(cwd).then((v) => {
+      rememberVersion(v);
+      return v;
+    });
     versionChecked.catch(() => {});
   }
-  return versionChecked;
+  return versionChecked as Promise<string>;
+}
+
+let versionMemoFile: string | null = null;
+
+/**
+ * Where a passed version check is remembered, for the git binary it ran: a process whose
+ * `git` on PATH is that same file (path, inode, size, times) skips the `git --version` spawn.
+ */
+export function rememberGitVersionIn(file: string): void {
+  versionMemoFile ??= file;
+}
+
+/** Sets the check from the memo file when it names the git that would run now. */
+function recallVersion(): boolean {
+  if (!versionMemoFile) return false;
+  const id = gitBinaryIdentity();
+  if (!id) return false;
+  try {
+    const memo = JSON.parse(readFileSync(versionMemoFile, "utf8")) as { binary?: string; version?: string };
+    if (memo.binary !== id || typeof memo.version !== "string") return false;
+    const v = parseGitVersion(`git version ${memo.version}`);
+    if (!v || !versionAtLeast(v, MIN_GIT_VERSION)) return false;
+    versionChecked = Promise.resolve(memo.version);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function rememberVersion(version: string): void {
+  const id = versionMemoFile ? gitBinaryIdentity() : null;
+  if (!id || !versionMemoFile) return;
+  // Through a temp file and rename, like the caches beside it; losing it only costs a spawn.
+  const tmp = `${versionMemoFile}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(versionMemoFile), { recursive: true });
+    writeFileSync(tmp, JSON.stringify({ binary: id, version }));
+    renameSync(tmp, versionMemoFile);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * The git a spawn of "git" would run, as the PATH lookup finds it, when it can be told
+ * apart from another version by the file alone: a native executable (ELF or Mach-O) named
+ * git. Scripts and wrappers (version managers' shims) may run a different git each time,
+ * so for them, and on Windows, there is no identity and the check always runs.
+ */
+function gitBinaryIdentity(): string | null {
+  if (process.platform === "win32") return null;
+  const path = process.env.PATH;
+  if (!path) return null;
+  for (const dir of path.split(":")) {
+    if (!isAbsolute(dir)) return null;
+    const candidate = join(dir, "git");
+    try {
+      if (!statSync(candidate).isFile()) continue;
+      accessSync(candidate, constants.X_OK);
+    } catch {
+      continue;
+    }
+    try {
+      const real = realpathSync(candidate);
+      if (basename(real) !== "git") return null;
+      const st = statSync(real);
+      const head = Buffer.alloc(4);
+      const fd = openSync(real, "r");
+      try {
+        readSync(fd, head, 0, 4, 0);
+      } finally {
+        closeSync(fd);
+      }
+      const magic = head.readUInt32BE(0);
+      if (![0x7f454c46, 0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe].includes(magic)) return null;
+      return JSON.stringify([candidate, real, st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs]);
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 function spawnGit(args: string[], options: GitRunOptions): Promise<GitResult> {
