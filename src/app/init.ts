@@ -4,12 +4,15 @@ import type { AppContext } from "./context.js";
 import { FORMAT_VERSION, PLAN_PATH } from "./state/documents.js";
 import { DEFAULT_SETTINGS, readPlan } from "./state/plan.js";
 import { syncState } from "./sync.js";
-import { UsageError } from "../errors.js";
+import { PlanrefError, RemoteError, UsageError } from "../errors.js";
 
 export interface InitInput {
   name?: string;
-  /** Remote whose existing state to adopt instead of creating a new root (default: the configured or only remote). */
-  remote?: string;
+  /**
+   * Remote whose existing state to adopt instead of creating a new root (default: the only
+   * remote, else origin); false creates new state without asking any remote.
+   */
+  remote?: string | false;
   /** Also add the state ref to this remote's fetch refspecs, so plain `git fetch` brings it. */
   fetchRefspec?: string;
 }
@@ -50,10 +53,14 @@ export async function initProject(ctx: AppContext, input: InitInput = {}): Promi
  * one history instead of creating a second root that could never be merged.
  */
 async function createOrAdopt(ctx: AppContext, input: InitInput): Promise<InitResult> {
-  if (ctx.remotes && (await ctx.store.tip()) === null) {
+  if (ctx.remotes && input.remote !== false && (await ctx.store.tip()) === null) {
     const names = await ctx.remotes.names();
+    if (input.remote && !names.includes(input.remote)) {
+      throw new UsageError(`no git remote named "${input.remote}"`, { hint: names.length ? `Remotes: ${names.join(", ")}.` : "This repository has no remotes; run planref init without --remote." });
+    }
     const remote = input.remote ?? (names.length === 1 ? names[0] : names.includes("origin") ? "origin" : undefined);
-    if (remote && (await ctx.remotes.remoteHasState(remote).catch(() => false))) {
+    // An unreachable remote is an error, not "no state": a second root could never be merged with its state.
+    if (remote && (await withNewRootHint(() => (ctx.remotes as NonNullable<AppContext["remotes"]>).remoteHasState(remote)))) {
       const synced = await syncState(ctx, { remote });
       const snap = await ctx.store.snapshot();
       return { created: false, commit: synced.tip as string, plan: readPlan(snap), adoptedFrom: remote };
@@ -81,4 +88,15 @@ async function createRoot(ctx: AppContext, input: InitInput): Promise<InitResult
     };
   });
   return { ...res.result, commit: res.result.created ? (res.commit as string) : res.result.commit };
+}
+
+async function withNewRootHint<T>(ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (e) {
+    if (e instanceof PlanrefError && e.code === "REMOTE_FAILED") {
+      throw new RemoteError(e.message, { hint: `${e.hint ?? ""} To create new state without it (it can never be merged with that remote's): planref init --no-remote`.trim(), data: e.data });
+    }
+    throw e;
+  }
 }

@@ -65,6 +65,7 @@ export function buildProgram(version: string, run: Runner, write?: { out: (s: st
   cmd("init", "create the state ref refs/plan/state, or adopt a remote's existing state in a clone (idempotent)")
     .option("--name <name>", "project name (default: the repository directory name)")
     .option("--remote <remote>", "remote whose existing state to adopt (default: the only remote, else origin)")
+    .option("--no-remote", "create new state without asking any remote whether it has some")
     .option("--fetch-refspec <remote>", "also make plain `git fetch <remote>` bring the state ref")
     .action(action(() => import("./commands/init.js").then((m) => m.default)));
 

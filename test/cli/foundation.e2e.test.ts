@@ -22,7 +22,7 @@ describe("planref init / status / log / doctor", () => {
     const status = await planref(["status", "--json"], { cwd, env });
     expect(status.json).toEqual({
       ok: true,
-      data: { project: "shop", formatVersion: 1, ref: "refs/plan/state", tip: first.json?.data.commit, documents: 1, specs: [], tasks: { total: 0, byStatus: {} }, claims: [], ready: [] },
+      data: { project: "shop", formatVersion: 1, ref: "refs/plan/state", tip: first.json?.data.commit, documents: 1, specs: [], tasks: { total: 0, byStatus: {} }, claims: [], ready: [], conflicts: [] },
     });
 
     const log = await planref(["log", "--json"], { cwd, env });
@@ -125,7 +125,7 @@ describe("planref init / status / log / doctor", () => {
     await planref(["init"], { cwd: repo.dir, env: repo.env });
     const report = await planref(["doctor", "--json"], { cwd: repo.dir, env: repo.env });
     expect(report.code).toBe(0);
-    expect(report.json?.data.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: "remote origin", status: "warn", hint: expect.stringContaining("remote.origin.fetch") })]));
+    expect(report.json?.data.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: "remote origin", status: "warn", hint: expect.stringContaining("planref init --fetch-refspec origin") })]));
   });
 
   it("--version and --help answer without a repository", async () => {

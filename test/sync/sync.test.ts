@@ -170,4 +170,32 @@ describe("team mode", () => {
       await w.close();
     }
   }, 60_000);
+
+});
+
+describe("init in a clone", () => {
+  it("asks the remote before creating a root, and refuses to guess when the remote cannot be reached", async () => {
+    const w = await makeWorld("path", 1);
+    try {
+      const dir = `${w.root}/offline`;
+      w.git(w.root, "init", "-q", dir);
+      w.git(dir, "remote", "add", "origin", `${w.root}/nowhere.git`);
+      const { openProject } = await import("../../src/runtime/open-project.js");
+      const q = openProject({ cwd: dir, env: w.env, actor: "ann" });
+      try {
+        const err = (await q.init().catch((e: unknown) => e)) as { code: string; hint: string };
+        expect(err.code).toBe("REMOTE_FAILED");
+        expect(err.hint).toContain("planref init --no-remote");
+        expect(w.tip(dir)).toBeNull();
+        const typo = (await q.init({ remote: "orgin" }).catch((e: unknown) => e)) as { code: string };
+        expect(typo.code).toBe("USAGE");
+        const made = await q.init({ remote: false });
+        expect(made.created).toBe(true);
+      } finally {
+        await q.close();
+      }
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
 });

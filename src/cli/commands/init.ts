@@ -5,7 +5,7 @@ const init: Handler = (globals, io, _args, opts) =>
   withProject(globals, io, async (p) => {
     const r = await p.init({
       ...(typeof opts.name === "string" ? { name: opts.name } : {}),
-      ...(typeof opts.remote === "string" ? { remote: opts.remote } : {}),
+      ...(typeof opts.remote === "string" || opts.remote === false ? { remote: opts.remote } : {}),
       ...(typeof opts.fetchRefspec === "string" ? { fetchRefspec: opts.fetchRefspec } : {}),
     });
     const lines = [

@@ -62,7 +62,13 @@ export class GitRemotes {
   /** Whether the remote has a state ref, without fetching it (for hints on an empty clone). */
   async remoteHasState(remote: string): Promise<boolean> {
     const r = await this.git(["ls-remote", "--exit-code", remote, this.ref], true);
-    return r.exitCode === 0 && r.stdout.length > 0;
+    if (r.exitCode === 0) return r.stdout.length > 0;
+    // --exit-code: 2 means the remote answered and has no such ref; anything else is no answer.
+    if (r.exitCode === 2) return false;
+    throw new RemoteError(`cannot reach ${remote} to see whether it has planref state: ${firstLine(r.stderr)}`, {
+      hint: `Check that "git ls-remote ${remote}" works here (URL, credentials, network).`,
+      data: { remote, operation: "ls-remote", stderr: r.stderr.trim() },
+    });
   }
 
   /**
