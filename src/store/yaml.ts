@@ -48,19 +48,43 @@ function parseSingleDocument(text: string, lineCounter: LineCounter): Document.P
  */
 export function toCanonicalYaml(value: unknown): string {
   const out = stringify(value, CANONICAL);
-  if (!out.startsWith(BOM)) return out;
-  // A document starting with U+FEFF loses it on reading (it is taken for a byte order mark),
-  // so a first key or value starting with it is written in double quotes instead.
+  const bom = out.startsWith(BOM);
+  if (!bom && !some(value, blankLinesOnly)) return out;
+  // Two kinds of strings the library writes in a form that reads back differently, written in
+  // double quotes instead: a first key or value starting with U+FEFF (the document would start
+  // with it, and readers take it for a byte order mark), and lines of nothing but spaces, which
+  // a block scalar (` |+`) turns into indentation: " \n" read back as "\n".
   const doc = new Document(value, CANONICAL);
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === "string" && node.value.startsWith(BOM)) node.type = Scalar.QUOTE_DOUBLE;
+      if (typeof node.value === "string" && ((bom && node.value.startsWith(BOM)) || blankLinesOnly(node.value))) node.type = Scalar.QUOTE_DOUBLE;
     },
   });
   return doc.toString(CANONICAL);
 }
 
 const BOM = "\uFEFF";
+
+/** Several lines, all blank, some with spaces or tabs in them. */
+function blankLinesOnly(text: string): boolean {
+  return text.includes("\n") && /^[ \t\r\n]*$/.test(text) && /[ \t]/.test(text);
+}
+
+/** Whether any string value inside `value` passes `test` (iterative: values can be deep). */
+function some(value: unknown, test: (s: string) => boolean): boolean {
+  const stack: unknown[] = [value];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string") {
+      if (test(v)) return true;
+    } else if (v !== null && typeof v === "object" && !seen.has(v)) {
+      seen.add(v);
+      for (const child of Object.values(v)) stack.push(child);
+    }
+  }
+  return false;
+}
 
 const CANONICAL = {
   sortMapEntries: true,

@@ -215,3 +215,21 @@ describe("a document with tens of thousands of keys (found by the YAML documents
     expect(parseYaml("1: x\n'1': y\n", { source: "ok.yaml" })).toEqual({ 1: "y" });
   });
 });
+
+describe("canonical YAML of a string made of blank lines with spaces (found by the YAML documents fuzz)", () => {
+  it("round-trips: the spaces are not taken for indentation", () => {
+    // Before the fix, " \n" was written as a block scalar "|+" whose line of spaces read back as "\n".
+    for (const s of [" \n", "  \n", " \n \n", "\n  \n", "\t \n"]) {
+      for (const value of [{ a: s }, { a: { b: [s] } }, [s]]) {
+        const emitted = toCanonicalYaml(value);
+        const back = parseYaml(emitted, { source: "blank.yaml" });
+        expect(back, JSON.stringify(emitted)).toEqual(value);
+        expect(toCanonicalYaml(back)).toBe(emitted);
+      }
+    }
+  });
+
+  it("leaves multi-line strings with content as block scalars", () => {
+    expect(toCanonicalYaml({ a: "x\n  \ny\n" })).toBe("a: |\n  x\n    \n  y\n");
+  });
+});
