@@ -6,11 +6,22 @@ import { SPECS, specPath, TASKS, taskPath } from "./documents.js";
 const naturally = new Intl.Collator("en", { numeric: true });
 
 /** Every task, in reading order: by spec, then by id with numbers compared as numbers (T2 < T10). */
+/**
+ * Views of one commit never change, so the sorted list is kept per view: a long-running
+ * server answering many calls at one tip sorts 10,000 tasks once, not on every call.
+ */
+const sortedTasks = new WeakMap<Snapshot, TaskDoc[]>();
+
 export function allTasks(snap: Snapshot): TaskDoc[] {
-  return snap
-    .paths(`${TASKS}/`)
-    .map((p) => snap.get(p) as TaskDoc)
-    .sort((a, b) => naturally.compare(a.spec ?? "", b.spec ?? "") || naturally.compare(a.localId, b.localId) || (a.id < b.id ? -1 : 1));
+  let sorted = sortedTasks.get(snap);
+  if (!sorted) {
+    sorted = snap
+      .paths(`${TASKS}/`)
+      .map((p) => snap.get(p) as TaskDoc)
+      .sort((a, b) => naturally.compare(a.spec ?? "", b.spec ?? "") || naturally.compare(a.localId, b.localId) || (a.id < b.id ? -1 : 1));
+    sortedTasks.set(snap, sorted);
+  }
+  return sorted.slice();
 }
 
 export function allSpecs(snap: Snapshot): SpecDoc[] {
