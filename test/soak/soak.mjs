@@ -3,7 +3,7 @@
 //
 //   node test/soak/soak.mjs [--minutes 10 | --seconds 25] [--agents 8] [--tasks 30]
 //                           [--kill-every 2000-6000] [--cli-share 0.2] [--mode solo|team]
-//                           [--seed N] [--summary out.json] [--keep]
+//                           [--seed N] [--summary out.json] [--keep] [--pkg DIR]
 //
 // Set-up: a bare remote and clones A and B; A creates the state with --tasks ready tasks of
 // disjoint scopes and pushes it, B adopts it. Half of the agents work in each clone, half of
@@ -39,6 +39,7 @@ const { values: opt } = parseArgs({
     mode: { type: "string", default: "solo" },
     seed: { type: "string" },
     summary: { type: "string" },
+    pkg: { type: "string" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -48,7 +49,7 @@ const taskCount = Number(opt.tasks);
 const [killMin, killMax] = opt["kill-every"].split("-").map(Number);
 const seed = opt.seed ? Number(opt.seed) : Math.floor(Math.random() * 2 ** 31);
 if (!(durationMs > 0) || !(agentCount >= 2) || !(taskCount >= 1) || !(killMin > 0 && killMax >= killMin) || !["solo", "team"].includes(opt.mode)) {
-  console.error("usage: node test/soak/soak.mjs [--minutes N | --seconds N] [--agents N>=2] [--tasks N] [--kill-every MIN-MAX] [--cli-share P] [--mode solo|team] [--seed N] [--summary FILE] [--keep]");
+  console.error("usage: node test/soak/soak.mjs [--minutes N | --seconds N] [--agents N>=2] [--tasks N] [--kill-every MIN-MAX] [--cli-share P] [--mode solo|team] [--seed N] [--summary FILE] [--keep] [--pkg DIR with bin/ and dist/]");
   process.exit(2);
 }
 /** Short leases so that abandoned claims go stale and are taken over within the run. */
@@ -91,10 +92,10 @@ Object.assign(env, {
   GIT_TERMINAL_PROMPT: "0",
 });
 
-// A private copy of the build: a rebuild of dist/ during the run must not pull chunks away
-// from under long-running agents.
+// A private copy of the build (this repository's, or --pkg's): a rebuild of dist/ during the
+// run must not pull chunks away from under long-running agents.
 const pkg = join(root, "pkg");
-for (const part of ["bin", "dist", "package.json"]) cpSync(join(ROOT, part), join(pkg, part), { recursive: true });
+for (const part of ["bin", "dist", "package.json"]) cpSync(join(opt.pkg ?? ROOT, part), join(pkg, part), { recursive: true });
 const BIN = join(pkg, "bin", "planref");
 const { openProject } = await import(pathToFileURL(join(pkg, "dist", "lib.js")).href);
 
