@@ -93,8 +93,8 @@ describe("a PRD with 100,000+ bullets in one run (found by the PRD fuzz)", () =>
     // Each is under the 2 MiB limit; before the fix parsePrd threw "Maximum call stack size exceeded"
     // (push(...items) fails from about 125,000 items with Node's default stack).
     const inputs = {
-      goals: prd.replace("## Goals", `## Goals\n${"- g\n".repeat(250_000)}`),
-      unknownField: prd.replace("**Priority:** high", `**Priority:** high\n**Bogus:**\n${"- x\n".repeat(250_000)}`),
+      goals: prd.replace("## Goals", `## Goals\n${"- g\n".repeat(140_000)}`),
+      unknownField: prd.replace("**Priority:** high", `**Priority:** high\n**Bogus:**\n${"- x\n".repeat(140_000)}`),
       decisions: prd.replace("## Risks", `## Risks\n${"[NEEDS DECISION]".repeat(130_000)}`),
     };
     for (const [name, text] of Object.entries(inputs)) {
