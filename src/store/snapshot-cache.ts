@@ -117,6 +117,11 @@ export class SnapshotCacheReader {
     return new StateTree(this.header.commit, this.header.tree, new LazyFiles(this), new LazyDirs(this));
   }
 
+  /** Size of the cache file. */
+  get bytes(): number {
+    return this.end;
+  }
+
   close(): void {
     if (this.fd === null) return;
     finalizer.unregister(this);
@@ -391,13 +396,13 @@ export function writeSnapshotCache(file: string, key: string, view: StateTree): 
  * it is a memo by path and object id: a torn, foreign or stale line is skipped, never trusted
  * for anything else.
  */
-export function readJournal(file: string, key: string): Map<string, string> {
+export function readJournal(file: string, key: string): { entries: Map<string, string>; bytes: number } {
   const out = new Map<string, string>();
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    return out;
+    return { entries: out, bytes: 0 };
   }
   for (const line of text.split("\n")) {
     if (!line) continue;
@@ -408,19 +413,24 @@ export function readJournal(file: string, key: string): Map<string, string> {
       /* a line cut short by a concurrent append, or damaged: skip it */
     }
   }
-  return out;
+  return { entries: out, bytes: Buffer.byteLength(text, "utf8") };
+}
+
+/** The journal lines for these documents, as appendJournal writes them. */
+export function journalLines(key: string, entries: ReadonlyArray<readonly [string, string, string]>): string {
+  return entries.map(([path, oid, json]) => `${JSON.stringify([key, path, oid, json])}\n`).join("");
 }
 
 export function journalKey(path: string, oid: string): string {
   return `${path}\0${oid}`;
 }
 
-/** Appends lines in one write: concurrent appenders do not interleave within a line. */
-export function appendJournal(file: string, key: string, entries: ReadonlyArray<readonly [string, string, string]>): void {
-  if (entries.length === 0) return;
+/** Appends lines (journalLines) in one write: concurrent appenders do not interleave within a line. */
+export function appendJournal(file: string, lines: string): void {
+  if (lines === "") return;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    appendFileSync(file, entries.map(([path, oid, json]) => `${JSON.stringify([key, path, oid, json])}\n`).join(""));
+    appendFileSync(file, lines);
   } catch {
     /* an optimisation only */
   }

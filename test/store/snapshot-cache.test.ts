@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { discoverRepository } from "../../src/store/git/discover.js";
@@ -126,6 +126,36 @@ describe("reading after a write", () => {
     expect(snap.get(notes[2] as string)).toEqual({ text: "seed 2 + 2" });
     expect(snap.paths("notes/")).toHaveLength(40);
     expect(decoded).toEqual([]);
+    await reader.close();
+  });
+});
+
+describe("the journal", () => {
+  it("stays small: past the cache's own size the cache is rewritten and the journal starts again", async () => {
+    const repo = makeRepo();
+    const location = discoverRepository(repo.dir, repo.env);
+    const dir = join(location.commonDir, "planref", "cache");
+    const open = () => new GitStore({ location, registry: testRegistry() });
+    const first = open();
+    await first.transact(() => ({ changes: [{ path: "counter.yaml", value: { value: 0 } }], commit: info("c0"), result: null }));
+    await first.close();
+    let rewrites = 0;
+    let last = statSync(join(dir, "snapshot")).mtimeMs;
+    for (let i = 1; i <= 60; i++) {
+      const s = open();
+      // A growing document: every version lands in the journal until the cache is rewritten.
+      await s.transact(() => ({ changes: [{ path: "counter.yaml", value: { value: i } }, { path: notePath(`n${i}`), value: { text: "x".repeat(200) } }], commit: info(`c${i}`), result: null }));
+      await s.close();
+      const journal = join(dir, "snapshot.journal");
+      const journalBytes = existsSync(journal) ? statSync(journal).size : 0;
+      expect(journalBytes).toBeLessThanOrEqual(Math.max(statSync(join(dir, "snapshot")).size, 4096) + 1024);
+      const now = statSync(join(dir, "snapshot")).mtimeMs;
+      if (now !== last) rewrites++;
+      last = now;
+    }
+    expect(rewrites).toBeGreaterThan(0);
+    const reader = open();
+    expect((await reader.snapshot()).get("counter.yaml")).toEqual({ value: 60 });
     await reader.close();
   });
 });
