@@ -194,7 +194,7 @@ async function doSync() {
   const res = await attempt("sync", null, () => (via === "cli" ? cli(["sync"]) : p.sync()));
   if (!res.ok) return;
   const r = res.r;
-  ack("sync", { tip: r.tip, fetched: r.fetched, action: r.action, replayed: r.replayed, conflicts: r.conflicts.map((c) => ({ commit: c.commit, op: c.op, code: c.code, actor: c.actor })), via, ms: Math.round(res.ms) });
+  ack("sync", { tip: r.tip, fetched: r.fetched, action: r.action, replayed: r.replayed, pending: r.pending ?? 0, conflicts: r.conflicts.map((c) => ({ commit: c.commit, op: c.op, code: c.code, actor: c.actor })), via, ms: Math.round(res.ms) });
 }
 
 async function tasksIn(status) {

@@ -19,6 +19,9 @@ export interface Ack {
   commit?: string | null;
   tip?: string | null;
   action?: string;
+  pending?: number;
+  conflicts?: unknown[];
+  clone?: string;
 }
 export function git(dir: string, env: NodeJS.ProcessEnv, args: string[], input?: string): string;
 export function tipOf(dir: string, env: NodeJS.ProcessEnv): string | null;
@@ -29,7 +32,11 @@ export function checkClaimHistory(
   commits: HistoryCommit[],
   skewSeconds: number,
 ): { problems: string[]; transitions: number; newEpochs: number; takeovers: number; fencedChecked: number; finalClaims: Map<string, unknown> };
-export function checkJournals(commits: HistoryCommit[], acks: Ack[]): { problems: string[]; tally: { acked: number; direct: number; replayed: number; conflict: number; syncTips: number; noCommit: number } };
+export function checkJournals(
+  commits: HistoryCommit[],
+  acks: Ack[],
+  firstParents?: (ack: Ack, n: number) => string[],
+): { problems: string[]; tally: { acked: number; direct: number; replayed: number; conflict: number; syncTips: number; syncPending: number; noCommit: number } };
 export function fsckStrict(dir: string, env: NodeJS.ProcessEnv): { ok: boolean; output: string };
 export function refLocks(gitDir: string): string[];
 export function checkTaskClaimConsistency(

@@ -150,21 +150,30 @@ export function checkClaimHistory(dir, env, commits, skewSeconds) {
 
 /**
  * Every acknowledged write is in the final history, or was replayed: a history commit names
- * it in Planref-Replayed-From (a replayed operation, or the conflict record it became). A
- * sync's acknowledged tip was the remote's, which only ever moves forward: it must be in the
- * history itself.
+ * it in Planref-Replayed-From (a replayed operation, or the conflict record it became). What
+ * a sync pushed was the remote's tip, which only ever moves forward: it must be in the
+ * history itself. That is the sync's tip, unless the sync also replayed operations written
+ * locally while it ran onto what it pushed (`pending`, not pushed yet, with any conflict
+ * records they became); then the pushed commit is that many first parents below the tip
+ * (`firstParents(ack, n)` lists the tip and its first parents, newest first).
  */
-export function checkJournals(commits, acks) {
+export function checkJournals(commits, acks, firstParents = () => []) {
   const inHistory = new Set(commits.map((c) => c.commit));
   const replayedBy = new Map();
   for (const c of commits) if (c.replayedFrom) for (const from of c.replayedFrom.split(",")) replayedBy.set(from.trim(), c);
   const problems = [];
-  const tally = { acked: 0, direct: 0, replayed: 0, conflict: 0, syncTips: 0, noCommit: 0 };
+  const tally = { acked: 0, direct: 0, replayed: 0, conflict: 0, syncTips: 0, syncPending: 0, noCommit: 0 };
   for (const a of acks) {
     if (a.op === "sync") {
       if (!a.tip) continue;
       tally.syncTips++;
-      if (!inHistory.has(a.tip)) problems.push(`${a.agent}: sync acknowledged at ${iso(a.t)} left tip ${a.tip} (${a.action}), which is not in the final history`);
+      if (inHistory.has(a.tip)) continue;
+      const local = a.pending ? a.pending + (a.conflicts?.length ?? 0) : 0;
+      if (local > 0 && firstParents(a, local + 1).some((c) => inHistory.has(c))) {
+        tally.syncPending++;
+        continue;
+      }
+      problems.push(`${a.agent}: sync acknowledged at ${iso(a.t)} left tip ${a.tip} (${a.action}${a.pending ? `, ${a.pending} pending` : ""}), and what it pushed is not in the final history`);
       continue;
     }
     if (!a.commit) {

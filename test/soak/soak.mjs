@@ -26,7 +26,7 @@ import { parseArgs } from "node:util";
 import { checkClaimHistory, checkJournals, checkTaskClaimConsistency, fsckStrict, git, readHistory, refLocks, tipOf } from "./invariants.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const AGENT = fileURLToPath(new URL("./agent.mjs", import.meta.url));
+const AGENT_SOURCE = fileURLToPath(new URL("./agent.mjs", import.meta.url));
 
 const { values: opt } = parseArgs({
   options: {
@@ -97,6 +97,9 @@ Object.assign(env, {
 const pkg = join(root, "pkg");
 for (const part of ["bin", "dist", "package.json"]) cpSync(join(opt.pkg ?? ROOT, part), join(pkg, part), { recursive: true });
 const BIN = join(pkg, "bin", "planref");
+// The agent too: an edit of agent.mjs during a run reaches only the next run.
+const AGENT = join(root, "agent.mjs");
+cpSync(AGENT_SOURCE, AGENT);
 const { openProject } = await import(pathToFileURL(join(pkg, "dist", "lib.js")).href);
 
 const bare = join(root, "remote.git");
@@ -332,12 +335,12 @@ for (const file of readdirSync(journals)) {
   }
 }
 const acks = records.filter((r) => r.ack);
-const journalCheck = checkJournals(history, acks);
+const journalCheck = checkJournals(history, acks, (ack, n) => git(clones[ack.clone], env, ["rev-list", "--first-parent", "-n", String(n), ack.tip]).trim().split("\n"));
 const t = journalCheck.tally;
 check(
   "every acknowledged write is in history or replayed",
   journalCheck.problems.length === 0,
-  `${t.acked} acknowledged writes: ${t.direct} in history, ${t.replayed} replayed, ${t.conflict} recorded as conflicts; ${t.syncTips} acknowledged sync tips`,
+  `${t.acked} acknowledged writes: ${t.direct} in history, ${t.replayed} replayed, ${t.conflict} recorded as conflicts; ${t.syncTips} acknowledged syncs (${t.syncPending} with operations pending)`,
   journalCheck.problems,
 );
 const fatal = records.filter((r) => r.fatal);
