@@ -26,6 +26,8 @@ export interface SyncResult {
   replayed: number;
   /** Local operations that no longer stood on the remote's state, recorded as conflicts. */
   conflicts: ConflictDoc[];
+  /** Local operations written while the sync ran, replayed here but not pushed yet (the next sync takes them). */
+  pending: number;
   attempts: number;
 }
 
@@ -45,7 +47,7 @@ export async function syncState(ctx: AppContext, input: SyncInput = {}): Promise
       const fetched = await remotes.fetch(remote);
       if (fetched) await checkIncoming(ctx.store, fetched, remote);
       const local = await ctx.store.tip();
-      const done = (action: SyncAction, tip: string | null, extra: Partial<SyncResult> = {}): SyncResult => ({ remote, action, tip, fetched, replayed: 0, conflicts: [], attempts: attempt, ...extra });
+      const done = (action: SyncAction, tip: string | null, extra: Partial<SyncResult> = {}): SyncResult => ({ remote, action, tip, fetched, replayed: 0, conflicts: [], pending: 0, attempts: attempt, ...extra });
 
       if (fetched === null && local === null) return done("nothing", null);
       if (fetched === local) return done("up-to-date", local);
@@ -64,16 +66,46 @@ export async function syncState(ctx: AppContext, input: SyncInput = {}): Promise
       if (!(await remotes.mergeBase(local, fetched))) throw unrelated(remote, local, fetched);
       const r = await replayOnto(ctx, remotes, { remote, local, remoteTip: fetched });
       if (!(await pushed(remotes, remote, r.head, fetched))) continue;
-      // Someone wrote locally while we replayed: the next round replays just that (the
-      // replayed commits name their originals, so nothing is applied twice).
-      if (!(await ctx.store.advance(local, r.head))) continue;
-      return done("replayed", r.head, { replayed: r.replayed, conflicts: r.conflicts });
+      const adopted = await adoptLocally(ctx, remotes, remote, local, r.head);
+      return done("replayed", adopted.tip, { replayed: r.replayed, conflicts: [...r.conflicts, ...adopted.conflicts], pending: adopted.pending });
     }
     throw new RemoteError(`${remote} kept moving; gave up after ${MAX_ROUNDS} fetch-integrate-push rounds`, {
       code: "SYNC_RETRIES",
       hint: "Many writers are syncing at once; run planref sync again.",
       data: { remote, rounds: MAX_ROUNDS },
     });
+  });
+}
+
+const OPTIMISTIC_LOCAL_ROUNDS = 3;
+
+/**
+ * The remote has the replayed history; now the local ref must move to it. Agents keep
+ * writing locally meanwhile (a heartbeat, a hook), so instead of starting the whole sync
+ * over, each round replays just the operations written since onto what was pushed (a
+ * handful of documents), the last one under the ref's lock. Those operations reach the
+ * remote with the next sync.
+ */
+async function adoptLocally(ctx: AppContext, remotes: RemoteSync, remote: string, from: string, head: string): Promise<{ tip: string; pending: number; conflicts: ConflictDoc[] }> {
+  let expected = from;
+  let target = head;
+  let pending = 0;
+  const conflicts: ConflictDoc[] = [];
+  for (let round = 0; round < OPTIMISTIC_LOCAL_ROUNDS; round++) {
+    if (await ctx.store.advance(expected, target)) return { tip: target, pending, conflicts };
+    const now = (await ctx.store.tip()) as string;
+    const r = await replayOnto(ctx, remotes, { remote, local: now, remoteTip: target });
+    pending += r.replayed;
+    conflicts.push(...r.conflicts);
+    expected = now;
+    target = r.head;
+  }
+  // Writers faster than a replay round would win forever: the last round holds the ref's
+  // lock, so they wait the few milliseconds it takes to replay their latest operations.
+  return ctx.store.whileHeld(async (now) => {
+    if (now === expected) return { next: target, result: { tip: target, pending, conflicts } };
+    const r = await replayOnto(ctx, remotes, { remote, local: now as string, remoteTip: target });
+    return { next: r.head, result: { tip: r.head, pending: pending + r.replayed, conflicts: [...conflicts, ...r.conflicts] } };
   });
 }
 

@@ -20,6 +20,8 @@ import type {
 export interface RefDb {
   read(ref: string): string | null;
   cas(ref: string, expected: string | null, next: string): Promise<CasResult>;
+  /** Holds the ref's lock while `work` decides where it moves (stores other processes can write). */
+  hold?<T>(ref: string, work: (current: string | null) => Promise<{ next: string | null; result: T }>): Promise<T>;
 }
 
 export interface EngineParts {
@@ -196,6 +198,23 @@ export class Engine implements DocStore {
     await this.snapshot(next);
     const cas = await this.parts.refs.cas(this.ref, expected, next);
     return cas.ok;
+  }
+
+  async whileHeld<T>(work: (tip: string | null) => Promise<{ next: string | null; result: T }>): Promise<T> {
+    const validated = async (tip: string | null): Promise<{ next: string | null; result: T }> => {
+      const r = await work(tip);
+      if (r.next !== null) await this.snapshot(r.next);
+      return r;
+    };
+    const refs = this.parts.refs;
+    if (refs.hold) return refs.hold<T>(this.ref, validated);
+    // Nothing outside this process writes the ref: one CAS after the work is as good as a lock.
+    const tip = refs.read(this.ref);
+    const r = await validated(tip);
+    if (r.next !== null && !(await refs.cas(this.ref, tip, r.next)).ok) {
+      throw new RefConflictError("REF_CONFLICT", `${this.ref} moved while it was held`, { hint: "Retry." });
+    }
+    return r.result;
   }
 
   async close(): Promise<void> {}

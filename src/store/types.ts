@@ -123,6 +123,11 @@ export interface DocStore {
    * checking every document of `next`; false when the ref no longer was `expected`.
    */
   advance(expected: string | null, next: string): Promise<boolean>;
+  /**
+   * Runs `work` while no other writer can move the ref, then moves it to `next` (checked
+   * like `advance`) unless that is null. Others wait meanwhile: `work` must be short.
+   */
+  whileHeld<T>(work: (tip: string | null) => Promise<{ next: string | null; result: T }>): Promise<T>;
   /** Flush caches and stop helper processes. */
   close(): Promise<void>;
 }

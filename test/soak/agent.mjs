@@ -26,7 +26,7 @@ const EXPECTED = new Set(["CLAIM_CONFLICT", "LEASE_LOST", "INVALID_TRANSITION", 
  * Failures the soak found whose reproducer is a test of its own: journaled as known and
  * reported in the summary, so that a long run goes on to look for something else.
  */
-const KNOWN = { SYNC_RETRIES: "test/soak/sync-under-local-writes.test.ts" };
+const KNOWN = {};
 /** The CLI's exit code for each expected refusal (docs/errors.md). */
 const EXIT_OF = { CLAIM_CONFLICT: 3, LEASE_LOST: 3, INVALID_TRANSITION: 3, REF_CONFLICT: 3, REF_LOCKED: 3, GATE_REFUSED: 6, SYNC_RETRIES: 7 };
 

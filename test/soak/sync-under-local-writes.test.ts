@@ -1,13 +1,9 @@
 /**
- * Found by the soak (npm run soak): a sync that has to replay gives up with SYNC_RETRIES
- * ("origin kept moving") while agents keep writing to the same clone, although the remote
- * moved only by the sync's own pushes. Each round replays, pushes, then advances the local
- * ref from the tip the round started from; a local write meanwhile loses that CAS, and the
- * next round fetches, replays and pushes again, with the same odds, six times. Nothing is
- * lost (the pushed commits name their originals), but the sync fails and blames the remote.
- *
- * `it.fails` while the bug stands: when sync completes here, this test fails and the
- * `.fails` (and SYNC_RETRIES in test/soak/agent.mjs KNOWN) should go.
+ * Found by the soak (npm run soak): a sync that had to replay gave up with SYNC_RETRIES
+ * ("origin kept moving") while agents kept writing to the same clone, although the remote
+ * moved only by the sync's own pushes: each round replayed, pushed, then lost the local
+ * compare-and-swap to a local write and started over. Now the operations written meanwhile
+ * are replayed locally onto what was pushed, round by round, until the local ref moves.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -52,7 +48,7 @@ async function world() {
   return { a, b, bare, git, open, tasks, close: async () => Promise.all(opened.map((p) => p.close())) };
 }
 
-it.fails("a sync with local operations to replay completes while another process keeps writing to the same clone", async () => {
+it("a sync with local operations to replay completes while another process keeps writing to the same clone", async () => {
   const w = await world();
   try {
     // The remote moves ahead (bob on clone B) and clone A has a local operation: A must replay.

@@ -112,6 +112,57 @@ export async function compareAndSwapRef(
   }
 }
 
+/**
+ * Holds git's lock on a ref while `work` decides where it moves: no other writer can move
+ * it meanwhile (theirs wait on the lock, as for any CAS). For sync's last step only, where
+ * a replay onto the pushed state must not keep losing to local writers; `work` must be short.
+ */
+export async function holdRef<T>(
+  commonDir: string,
+  ref: string,
+  work: (current: string | null) => Promise<{ next: string | null; result: T }>,
+  options: CasOptions = {},
+): Promise<T> {
+  const refPath = join(commonDir, ref);
+  const lockPath = `${refPath}.lock`;
+  const timeout = options.lockTimeoutMs ?? 5_000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = Date.now();
+  let fd: number | null = null;
+  for (let attempt = 0; fd === null; attempt++) {
+    try {
+      mkdirSync(dirname(refPath), { recursive: true });
+      fd = openSync(lockPath, "wx", 0o644);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if (Date.now() - started > timeout) throw lockedError(lockPath);
+      await sleep(Math.min(50, 1 + attempt) * (0.5 + Math.random()));
+    }
+  }
+  try {
+    const r = await work(readRef(commonDir, ref));
+    if (r.next === null) {
+      closeSync(fd);
+      fd = null;
+      unlinkSync(lockPath);
+      return r.result;
+    }
+    writeSync(fd, `${r.next}\n`);
+    closeSync(fd);
+    fd = null;
+    renameSync(lockPath, refPath);
+    return r.result;
+  } catch (e) {
+    if (fd !== null) closeSync(fd);
+    try {
+      unlinkSync(lockPath);
+    } catch {
+      /* already renamed or removed */
+    }
+    throw e;
+  }
+}
+
 function lockedError(lockPath: string): RefConflictError {
   const age = lockAgeMs(lockPath);
   const stale = age !== null && age > STALE_LOCK_MS;
