@@ -15,6 +15,7 @@ import {
   CacheDamagedError,
   changedDocuments,
   journalKey,
+  journalLines,
   readJournal,
   SnapshotCacheReader,
   type SyncObjects,
@@ -27,6 +28,12 @@ import type { HistoryEntry, HistoryQuery, Identity, Mutation, TransactOptions, T
 const CACHE_REWRITE_DRIFT = 256;
 /** Journal lines longer than this (a large spec source) are left out: decoding them again is fine. */
 const JOURNAL_MAX_DOCUMENT = 64 * 1024;
+/**
+ * Every reader parses the whole journal, and it keeps each version of a document written
+ * since the cache: past this size (or past the cache's own size, which a small repository
+ * reaches first) the cache is rewritten instead, and the journal starts again.
+ */
+const JOURNAL_MAX_BYTES = 256 * 1024;
 
 /** Loose objects are read and written in-process; anything packed goes through one cat-file. */
 export class GitObjectDb implements ObjectDb {
@@ -103,6 +110,7 @@ export class GitStore extends Engine {
   private diskCacheTried = false;
   private cacheReader: SnapshotCacheReader | null = null;
   private journal = new Map<string, string>();
+  private journalBytes = 0;
   private readonly identity: { promise: Promise<Identity | null> | null };
   /** Documents by which the current view differs from the disk cache (Infinity: no usable cache). */
   private drift = Number.POSITIVE_INFINITY;
@@ -134,7 +142,7 @@ export class GitStore extends Engine {
     if (this.current || this.diskCacheTried || !this.cacheFile) return this.current;
     this.diskCacheTried = true;
     this.cacheReader = SnapshotCacheReader.open(this.cacheFile, this.cacheKey, this.syncObjects());
-    if (this.cacheReader) this.journal = readJournal(this.journalFile(), this.cacheKey);
+    if (this.cacheReader) ({ entries: this.journal, bytes: this.journalBytes } = readJournal(this.journalFile(), this.cacheKey));
     const cached = this.cacheReader?.view() ?? null;
     if (cached) this.drift = 0;
     if (cached?.commit !== commit) return cached;
@@ -249,26 +257,33 @@ export class GitStore extends Engine {
     if (!this.current || !this.cacheFile || this.drift === 0) return;
     // Rewriting megabytes after a one-document commit costs more than the next reader's diff
     // from the older cache (it reads only what changed, and takes the documents it changed
-    // from the journal), so the cache is rewritten only once the view has drifted well away.
+    // from the journal), so the cache is rewritten only once the view has drifted well away
+    // or the journal has grown too big to read on every command.
     if (this.drift <= CACHE_REWRITE_DRIFT && this.cacheReader) {
       const base = this.cacheReader.view();
-      const lines: Array<[string, string, string]> = [];
+      const entries: Array<[string, string, string]> = [];
       for (const [path, f] of changedDocuments(this.current, base)) {
         const key = journalKey(path, f.oid);
         if (this.journal.has(key) || (f.value === undefined && f.json === undefined)) continue;
         const json = entryJson(f);
         if (json.length > JOURNAL_MAX_DOCUMENT) continue;
-        this.journal.set(key, json);
-        lines.push([path, f.oid, json]);
+        entries.push([path, f.oid, json]);
       }
-      appendJournal(this.journalFile(), this.cacheKey, lines);
-      return;
+      const lines = journalLines(this.cacheKey, entries);
+      const bytes = this.journalBytes + Buffer.byteLength(lines, "utf8");
+      if (bytes <= Math.min(JOURNAL_MAX_BYTES, Math.max(this.cacheReader.bytes, 4096))) {
+        appendJournal(this.journalFile(), lines);
+        for (const [path, oid, json] of entries) this.journal.set(journalKey(path, oid), json);
+        this.journalBytes = bytes;
+        return;
+      }
     }
     // Unchanged documents are copied from the old cache as text: read it in one go.
     this.cacheReader?.slurp();
     if (!writeSnapshotCache(this.cacheFile, this.cacheKey, this.current)) return;
     this.drift = 0;
     this.journal = new Map();
+    this.journalBytes = 0;
     try {
       unlinkSync(this.journalFile());
     } catch {
