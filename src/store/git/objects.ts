@@ -1,3 +1,4 @@
+import { ValidationError } from "../../errors.js";
 import { createHash, randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -107,19 +108,27 @@ export function encodeTree(entries: TreeEntry[]): Buffer {
   return Buffer.concat(parts);
 }
 
+/** A tree made by hand or damaged on disk must be an error, never a loop or a misread. */
 export function decodeTree(content: Buffer): TreeEntry[] {
   const entries: TreeEntry[] = [];
   let i = 0;
   while (i < content.length) {
     const sp = content.indexOf(0x20, i);
-    const nul = content.indexOf(0, sp);
+    const nul = sp === -1 ? -1 : content.indexOf(0, sp);
+    if (sp <= i || nul === -1 || nul + 21 > content.length) throw malformedTree(i);
     const mode = content.subarray(i, sp).toString("latin1");
     const name = content.subarray(sp + 1, nul).toString("utf8");
+    if (!/^[0-7]{5,6}$/.test(mode) || name === "" || name.includes("/")) throw malformedTree(i);
     const oid = content.subarray(nul + 1, nul + 21).toString("hex");
     entries.push({ mode, name, oid });
     i = nul + 21;
   }
   return entries;
+}
+
+function malformedTree(offset: number): ValidationError {
+  const message = `malformed tree object (entry at byte ${offset})`;
+  return new ValidationError(message, [{ message }], { code: "INVALID_STATE", hint: "The state ref points at a damaged or hand-made tree: run git fsck, and point refs/plan/state back at a good commit with git update-ref." });
 }
 
 // ---- commits ----
