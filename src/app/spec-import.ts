@@ -35,7 +35,8 @@ export interface SpecImportResult {
  * imports nothing.
  */
 export async function importSpec(ctx: AppContext, input: SpecImportInput): Promise<SpecImportResult> {
-  const parsed = parsePrd(input.text, { file: input.file });
+  // Content the documents cannot hold is refused on its PRD line, not when a document is written.
+  const parsed = parsePrd(input.text, { file: input.file, stateLimits: true });
   if (!parsed.ok) {
     const first = parsed.errors[0];
     throw new ValidationError(
