@@ -60,15 +60,15 @@ export async function addEvidence(ctx: AppContext, input: EvidenceInput): Promis
         id,
         kind: input.kind,
         capturedBy: input.capturedBy,
-        ...(input.source ? { source: input.source } : {}),
+        ...(input.source ? { source: clampSource(input.source) } : {}),
         actor,
-        ...(input.command !== undefined ? { command: scrubCommand(input.command) } : {}),
+        ...(input.command !== undefined ? { command: clamp(scrubCommand(input.command), 8000) } : {}),
         ...(input.label ? { label: input.label } : {}),
         ...(input.outcome
           ? { exitCode: input.outcome.exitCode, durationMs: Math.round(input.outcome.durationMs), outputTail: tail?.tail ?? "", outputSha256: input.outcome.outputSha256, outputBytes: input.outcome.outputBytes, redactions: tail?.redactions ?? 0 }
           : {}),
-        ...(input.files ? { files: input.files } : {}),
-        cwd: input.cwd,
+        ...(input.files ? { files: input.files.slice(0, 1000).map((f) => clamp(f, 4000)) } : {}),
+        cwd: clamp(input.cwd, 4000),
         head,
         ...(worktreeState ? { worktreeState } : {}),
         filesChanged,
@@ -89,6 +89,26 @@ export async function addEvidence(ctx: AppContext, input: EvidenceInput): Promis
     };
   });
   return { evidence: res.result.evidence, commit: res.commit as string, renewed: res.result.renewed };
+}
+
+/**
+ * Agents run long heredocs and report long paths: evidence keeps their beginning and says
+ * how much was cut, instead of being refused by the schema and lost.
+ */
+function clamp(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = ` … [${text.length - max} more characters]`;
+  return text.slice(0, max - note.length - 1) + note;
+}
+
+function clampSource(source: NonNullable<EvidenceDoc["source"]>): NonNullable<EvidenceDoc["source"]> {
+  const limits = { agent: 50, event: 100, tool: 100, session: 200 } as const;
+  const out: NonNullable<EvidenceDoc["source"]> = {};
+  for (const key of Object.keys(limits) as Array<keyof typeof limits>) {
+    const v = source[key];
+    if (v !== undefined) out[key] = clamp(v, limits[key]);
+  }
+  return out;
 }
 
 export function taskEvidence(snap: Snapshot, taskId: string): EvidenceDoc[] {
