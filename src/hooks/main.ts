@@ -74,7 +74,9 @@ export async function runHook(agent: string, event: string, io: HookIo): Promise
 }
 
 function logHookProblem(project: Project | null, io: HookIo, agent: string, event: string, e: unknown): void {
-  const line = `${new Date().toISOString()} hook ${agent} ${event}: ${(e as Error)?.message ?? String(e)}\n`;
+  // One problem, one line: a message quoting the payload must not be able to forge log lines.
+  const message = ((e as Error)?.message ?? String(e)).replace(/\r/g, "\\r").replace(/\n/g, "\\n");
+  const line = `${new Date().toISOString()} hook ${agent} ${event}: ${message}\n`;
   io.stderr(`planref: ${line}`);
   try {
     // Without a project (the payload could not even be read), find the repository from the hook's own directory.

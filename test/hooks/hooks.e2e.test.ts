@@ -288,6 +288,15 @@ describe("bad input never breaks the agent", () => {
     expect(lines[3]).toContain('unknown agent "gemini"');
   });
 
+  it("a payload quoted in an error cannot forge lines of the log", async () => {
+    const before = hookLog(r.commonDir).length;
+    const res = await hook("claude", "PreToolUse", '{"cwd": x\nFORGED LINE\n}', r.worktree, r.repo.env);
+    expect(res.code).toBe(0);
+    const lines = hookLog(r.commonDir).slice(before);
+    expect(lines).toHaveLength(1);
+    expect(lines.some((l) => l.startsWith("FORGED"))).toBe(false);
+  });
+
   it("an unknown event is logged, not silently dropped", async () => {
     const before = hookLog(r.commonDir).length;
     const res = await hook("claude", "Notification", valid(), r.worktree, r.repo.env);
