@@ -28,7 +28,7 @@ export default tseslint.config(
   },
   {
     files: ["test/soak/**/*.mjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", performance: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly", clearInterval: "readonly" } },
   },
   layer(["src/domain/**"], [...NODE, "yaml", "ajv*", "commander", "**/store/**", "**/app/**", "**/runtime/**", "**/cli/**", "**/mcp/**", "**/hooks/**", "**/web/**"], "domain/ is pure: no I/O, no store, no front ends."),
   layer(["src/store/**"], ["**/domain/**", "**/app/**", "**/runtime/**", "**/cli/**", "**/mcp/**", "**/hooks/**", "**/web/**", "commander"], "store/ is a generic engine: it knows git and YAML, not tasks or front ends."),

@@ -208,6 +208,46 @@ function statOrNull(p) {
   }
 }
 
+/**
+ * Who holds each clone's single-flight sync lock, sampled twice a second: a sync waits at
+ * most 120 s for it, so long holds are worth knowing about, and whether the holder was an
+ * agent, a CLI process an agent started (it outlives a SIGKILLed agent), or some other
+ * process that reused a dead holder's pid.
+ */
+const lockHolds = [];
+const openHolds = new Map();
+function lockOwner(pid) {
+  const agent = agents.find((a) => a.proc?.pid === pid);
+  if (agent) return agent.actor;
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+    const actor = /(?:^|\0)PLANREF_ACTOR=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, "utf8"))?.[1];
+    return cmd.includes("planref") ? `cli of ${actor ?? "?"}` : `other process (${cmd.slice(0, 60)})`;
+  } catch {
+    return "a dead process";
+  }
+}
+function sampleLocks() {
+  const now = Date.now();
+  for (const [name, dir] of Object.entries(clones)) {
+    let pid = null;
+    try {
+      pid = Number(readFileSync(join(dir, ".git", "planref", "sync.lock"), "utf8").trim()) || 0;
+    } catch {
+      /* not held */
+    }
+    const cur = openHolds.get(name);
+    if (cur && cur.pid !== pid) {
+      lockHolds.push(cur);
+      openHolds.delete(name);
+    }
+    if (pid === null) continue;
+    if (!openHolds.has(name)) openHolds.set(name, { clone: name, pid, owner: lockOwner(pid), fromMs: now - started, toMs: now - started });
+    else openHolds.get(name).toMs = now - started;
+  }
+}
+const lockSampler = setInterval(sampleLocks, 500);
+
 for (const a of agents) startAgent(a);
 log(`${agents.length} agents started (${agents.filter((a) => a.worktree).length} in linked worktrees); running ${durationMs / 1000}s, a kill every ${killMin}-${killMax} ms`);
 
@@ -264,6 +304,8 @@ for (const h of hung) failures.push({ agent: h, code: null, signal: "hung", stde
 // Git processes orphaned by kills (a fetch or push in flight) finish on their own.
 await sleep(1500);
 for (const dir of Object.values(clones)) await breakAbandonedLock(join(dir, ".git"));
+clearInterval(lockSampler);
+lockHolds.push(...openHolds.values());
 log(`agents stopped after ${(runMs / 1000).toFixed(1)}s of chaos; converging`);
 
 function cli(dir, args) {
@@ -404,6 +446,13 @@ for (const name of Object.keys(clones)) {
     longestMs: Math.max(0, ...done.map((r) => r.ms ?? 0)),
   };
 }
+const longestHolds = Object.fromEntries(
+  Object.keys(clones).map((name) => {
+    const holds = lockHolds.filter((h) => h.clone === name).map((h) => ({ ...h, ms: h.toMs - h.fromMs }));
+    holds.sort((x, y) => y.ms - x.ms);
+    return [name, { holds: holds.length, over60s: holds.filter((h) => h.ms > 60_000).length, longest: holds.slice(0, 3).map((h) => ({ owner: h.owner, pid: h.pid, seconds: Math.round(h.ms / 1000), fromS: Math.round(h.fromMs / 1000) })) }];
+  }),
+);
 const via = { lib: acks.filter((a) => a.via === "lib").length, cli: acks.filter((a) => a.via === "cli").length };
 const summary = {
   ok: checks.every((c) => c.ok),
@@ -416,6 +465,7 @@ const summary = {
   kills,
   killLog,
   syncProgress,
+  syncLock: longestHolds,
   starts: agents.reduce((n, a) => n + a.starts, 0),
   staleLocksBroken,
   ops,
@@ -448,6 +498,9 @@ const out = [
   `syncs by agents ${JSON.stringify(syncActions)}; converged with ${convergeLog.length} more`,
   ...Object.entries(syncProgress).map(
     ([name, g]) => `  clone ${name}: ${g.began} agent syncs began, ${g.finished} finished (longest ${(g.longestMs / 1000).toFixed(1)} s), ${g.refused} refused, the last finished ${g.lastFinishedAtS === null ? "never" : `${g.lastFinishedAtS} s into the run`}`,
+  ),
+  ...Object.entries(longestHolds).map(
+    ([name, l]) => `  clone ${name}'s sync lock: held ${l.holds} times, ${l.over60s} over 60 s; longest ${l.longest.map((h) => `${h.seconds} s by ${h.owner} from ${h.fromS} s`).join(", ") || "-"}`,
   ),
   `conflict records ${JSON.stringify(conflicts)}; replayed commits ${summary.replayedCommits}; history ${history.length} commits`,
   `final tasks ${JSON.stringify(final.byStatus)}`,
