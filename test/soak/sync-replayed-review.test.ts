@@ -9,8 +9,8 @@
  * wins, and the review's rules (the claim it found live, the submission it reviewed) are not
  * re-checked.
  *
- * `it.fails` while the bug stands: when the replay refuses the review (a conflict record) or
- * applies it consistently, this test fails and the `.fails` should go.
+ * A replayed operation that moved a status now stands only if the document did not change
+ * remotely meanwhile: here the review becomes a conflict record.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -21,7 +21,7 @@ import { cleanupAll, isolatedEnv, tempDir } from "../helpers/git-repo.js";
 
 afterAll(cleanupAll);
 
-it.fails("a review replayed onto a task that went round the cycle on the remote never leaves it held under a released claim", async () => {
+it("a review replayed onto a task that went round the cycle on the remote never leaves it held under a released claim", async () => {
   const root = tempDir("planref-soak-review-");
   const home = join(root, "home");
   mkdirSync(home);

@@ -74,6 +74,12 @@ export function decideReplay(input: ReplayInput): ReplayDecision {
   const clashes: string[] = [];
   const detail: string[] = [];
   for (const d of input.docs) {
+    const moved = statusMove(d);
+    if (moved) {
+      clashes.push(d.path);
+      detail.push(moved);
+      continue;
+    }
     const m = mergeDocument(d.base, d.local, d.remote, { atomic: input.isLease(d.path) });
     if (!m.ok) {
       clashes.push(d.path);
@@ -86,6 +92,20 @@ export function decideReplay(input: ReplayInput): ReplayDecision {
     return { ok: false, code: "CONCURRENT_EDIT", message: `changed on both sides: ${detail.join("; ")}`, paths: clashes };
   }
   return { ok: true, changes };
+}
+
+/**
+ * A status is a state machine: an operation moved it from the state it saw. If the document
+ * changed remotely meanwhile, even back to the same status by another path (rejected,
+ * approved, submitted again), that transition no longer applies to it.
+ */
+function statusMove(d: ReplayDoc): string | null {
+  const status = (v: unknown) => (typeof v === "object" && v !== null ? (v as { status?: unknown }).status : undefined);
+  const from = status(d.base);
+  const to = status(d.local);
+  if (from === undefined || to === undefined || from === to) return null;
+  if (JSON.stringify(d.remote) === JSON.stringify(d.base) || JSON.stringify(d.remote) === JSON.stringify(d.local)) return null;
+  return `${d.path}: moved ${String(from)} -> ${String(to)} here, but it changed remotely meanwhile (now ${String(status(d.remote) ?? "removed")})`;
 }
 
 function claimStillFree(input: ReplayInput, task: string): ReplayDecision | null {
