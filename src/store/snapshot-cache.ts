@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { BLOB_MODE, compareTreeEntries, decodeTree, type RawObject, TREE_MODE, type TreeEntry } from "./git/objects.js";
-import { type DirEntry, entryJson, type FileEntry, StateTree } from "./state-tree.js";
+import { type DirEntry, entryJson, type FileEntry, type LazyDocument, StateTree } from "./state-tree.js";
 
 /**
  * A disposable copy of one view, keyed by commit, read piece by piece. It only ever serves as
@@ -137,6 +137,11 @@ export class SnapshotCacheReader {
     if (n === buf.length) this.whole = buf;
   }
 
+  private pieceText(place: Place | undefined): string | null {
+    if (place && this.whole && place[0] + place[1] <= this.whole.length) return this.whole.toString("utf8", place[0], place[0] + place[1]);
+    return this.piece(place)?.toString("utf8") ?? null;
+  }
+
   private piece(place: Place | undefined): Buffer | null {
     if (!place) return null;
     const [off, len] = place;
@@ -176,10 +181,10 @@ export class SnapshotCacheReader {
   }
 
   readDir(path: string, oid: string): DirEntry | null {
-    const buf = this.piece(this.places.get(path));
-    if (!buf) return null;
+    const text = this.pieceText(this.places.get(path));
+    if (text === null) return null;
     try {
-      const [pieceOid, rows] = JSON.parse(buf.toString("utf8")) as [string, Array<[string, string, string, number, number]>];
+      const [pieceOid, rows] = JSON.parse(text) as [string, Array<[string, string, string, number, number]>];
       if (pieceOid !== oid || !Array.isArray(rows)) return null;
       const entries = new Map<string, TreeEntry>();
       const places: Array<[string, Place]> = [];
@@ -217,36 +222,21 @@ export class SnapshotCacheReader {
       this.fileCache.set(path, null);
       return undefined;
     }
-    const f: FileEntry = { oid: e.oid, lazy: this.document(path, e.oid) };
+    const f = new CachedDocument(e.oid, path, this);
     this.fileCache.set(path, f);
     return f;
   }
 
-  private document(path: string, oid: string): { text(): string; value(): unknown } {
-    const fromObjects = (): unknown => {
-      const obj = this.objects.readSync(oid);
-      if (!obj || obj.type !== "blob") throw new CacheDamagedError(`blob ${oid} (${path}) is neither in the snapshot cache nor in the object database`);
-      return this.objects.decode(path, obj.content);
-    };
-    const cached = (): string | null => this.piece(this.places.get(path))?.toString("utf8") ?? null;
-    return {
-      text: () => {
-        const t = cached();
-        if (t !== null) return t;
-        return JSON.stringify(fromObjects());
-      },
-      value: () => {
-        const t = cached();
-        if (t !== null) {
-          try {
-            return JSON.parse(t);
-          } catch {
-            /* a damaged piece: the object database has the document */
-          }
-        }
-        return fromObjects();
-      },
-    };
+  /** A document's JSON text from the cache, or null when the cache cannot give it. */
+  documentText(path: string): string | null {
+    return this.pieceText(this.places.get(path));
+  }
+
+  /** A document read from the object database (the cache could not give it). */
+  documentFromObjects(path: string, oid: string): unknown {
+    const obj = this.objects.readSync(oid);
+    if (!obj || obj.type !== "blob") throw new CacheDamagedError(`blob ${oid} (${path}) is neither in the snapshot cache nor in the object database`);
+    return this.objects.decode(path, obj.content);
   }
 
   /** Every directory path under `dir` (included), depth first. */
@@ -267,6 +257,35 @@ export class SnapshotCacheReader {
     let n = 0;
     for (const _ of this.walkDirs()) n++;
     return n;
+  }
+}
+
+/** A document of the cache: its entry in a view, read (and parsed) on first use. */
+class CachedDocument implements FileEntry, LazyDocument {
+  value?: unknown;
+  json?: string;
+  lazy?: LazyDocument = this;
+
+  constructor(
+    readonly oid: string,
+    private readonly path: string,
+    private readonly reader: SnapshotCacheReader,
+  ) {}
+
+  readText(): string {
+    return this.reader.documentText(this.path) ?? JSON.stringify(this.reader.documentFromObjects(this.path, this.oid));
+  }
+
+  readValue(): unknown {
+    const text = this.reader.documentText(this.path);
+    if (text !== null) {
+      try {
+        return JSON.parse(text);
+      } catch {
+        /* a damaged piece: the object database has the document */
+      }
+    }
+    return this.reader.documentFromObjects(this.path, this.oid);
   }
 }
 
@@ -481,18 +500,21 @@ function writeAtomic(file: string, parts: Buffer[]): boolean {
   }
 }
 
-/** The id of the tree listing these entries in this order, without building the object. */
+/** The id of the tree listing these entries in this order, written into one buffer and hashed once. */
 function treeHash(rows: ReadonlyArray<readonly [string, string, string, number, number]>): string {
   let length = 0;
-  const heads: string[] = [];
-  for (const [name, mode] of rows) {
-    const head = `${mode} ${name}\0`;
-    heads.push(head);
-    length += Buffer.byteLength(head, "utf8") + 20;
+  for (const [name, mode] of rows) length += mode.length + 2 + Buffer.byteLength(name, "utf8") + 20;
+  const header = `tree ${length}\0`;
+  const buf = Buffer.allocUnsafe(header.length + length);
+  let at = buf.write(header, 0, "latin1");
+  for (const [name, mode, oid] of rows) {
+    at += buf.write(mode, at, "latin1");
+    buf[at++] = 0x20;
+    at += buf.write(name, at, "utf8");
+    buf[at++] = 0;
+    at += buf.write(oid, at, "hex");
   }
-  const hash = createHash("sha1").update(`tree ${length}\0`);
-  rows.forEach((row, i) => hash.update(heads[i] as string, "utf8").update(row[2], "hex"));
-  return hash.digest("hex");
+  return createHash("sha1").update(buf).digest("hex");
 }
 
 function isOid(s: unknown): s is string {

@@ -25,8 +25,8 @@ export interface FileEntry {
 /** A document known by path and object id whose content is read only when someone asks. */
 export interface LazyDocument {
   /** Its JSON text, for copying it into a new cache without parsing it. */
-  text(): string;
-  value(): unknown;
+  readText(): string;
+  readValue(): unknown;
 }
 
 /** A document, parsed from its cached JSON text on first use: most commands touch a handful of 10,000. */
@@ -36,7 +36,7 @@ export function entryValue(f: FileEntry): unknown {
       f.value = JSON.parse(f.json);
       f.json = undefined;
     } else if (f.lazy) {
-      f.value = f.lazy.value();
+      f.value = f.lazy.readValue();
       f.lazy = undefined;
     }
   }
@@ -46,7 +46,7 @@ export function entryValue(f: FileEntry): unknown {
 /** The document as JSON text, without parsing it when it is still text. */
 export function entryJson(f: FileEntry): string {
   if (f.json !== undefined) return f.json;
-  if (f.value === undefined && f.lazy) return f.lazy.text();
+  if (f.value === undefined && f.lazy) return f.lazy.readText();
   return JSON.stringify(f.value);
 }
 
