@@ -20,7 +20,7 @@ import { cleanupAll, isolatedEnv, tempDir } from "../helpers/git-repo.js";
 
 afterAll(cleanupAll);
 
-const BACKLOG = 300;
+const BACKLOG = 150;
 
 it.fails(`a clone with ${BACKLOG} operations to replay catches up while the other clone keeps working and syncing`, async () => {
   const root = tempDir("planref-soak-backlog-");
@@ -60,7 +60,7 @@ it.fails(`a clone with ${BACKLOG} operations to replay catches up while the othe
     await bob.claim({ task: tasks[1] as string, lease: "1h" });
     for (let i = 0; i < BACKLOG; i++) await bob.heartbeat({ task: tasks[1] as string });
 
-    // A keeps working and syncing: a heartbeat, a sync (a push), 300 ms, again.
+    // A keeps working and syncing: a heartbeat, a sync (a push), 100 ms, again.
     const ann = open(a, "ann");
     await ann.claim({ task: tasks[0] as string, lease: "1h" });
     pushing = (async () => {
@@ -68,7 +68,7 @@ it.fails(`a clone with ${BACKLOG} operations to replay catches up while the othe
         await ann.heartbeat({ task: tasks[0] as string });
         await ann.sync();
         pushes++;
-        await new Promise((r) => setTimeout(r, 300));
+        await new Promise((r) => setTimeout(r, 100));
       }
     })();
 
