@@ -32,6 +32,12 @@ export interface SyncResult {
 }
 
 const MAX_ROUNDS = 6;
+/**
+ * A long backlog is replayed and pushed in chunks: a push with a lease is refused whenever
+ * the remote moved while we replayed, so a backlog replayed in one go against an active
+ * remote would lose every round. Pushed chunks stay (their commits name their originals).
+ */
+const REPLAY_CHUNK = 25;
 
 /**
  * Fetch, integrate, push: fast-forward when behind; when both sides moved, replay the local
@@ -43,7 +49,10 @@ export async function syncState(ctx: AppContext, input: SyncInput = {}): Promise
   const remotes = requireRemotes(ctx);
   const remote = await chooseRemote(ctx, remotes, input.remote);
   return remotes.exclusive(async () => {
-    for (let attempt = 1; attempt <= MAX_ROUNDS; attempt++) {
+    // Chunks of a long backlog that reached the remote: progress, so not counted as lost rounds.
+    const carried = { replayed: 0, conflicts: [] as ConflictDoc[] };
+    let lost = 0;
+    for (let attempt = 1; lost < MAX_ROUNDS; attempt++, lost++) {
       const fetched = await remotes.fetch(remote);
       if (fetched) await checkIncoming(ctx.store, fetched, remote);
       const local = await ctx.store.tip();
@@ -64,10 +73,16 @@ export async function syncState(ctx: AppContext, input: SyncInput = {}): Promise
         continue;
       }
       if (!(await remotes.mergeBase(local, fetched))) throw unrelated(remote, local, fetched);
-      const r = await replayOnto(ctx, remotes, { remote, local, remoteTip: fetched });
+      const r = await replayOnto(ctx, remotes, { remote, local, remoteTip: fetched }, REPLAY_CHUNK);
       if (!(await pushed(remotes, remote, r.head, fetched))) continue;
+      carried.replayed += r.replayed;
+      carried.conflicts.push(...r.conflicts);
+      if (r.remaining > 0) {
+        lost--;
+        continue;
+      }
       const adopted = await adoptLocally(ctx, remotes, remote, local, r.head);
-      return done("replayed", adopted.tip, { replayed: r.replayed, conflicts: [...r.conflicts, ...adopted.conflicts], pending: adopted.pending });
+      return done("replayed", adopted.tip, { replayed: carried.replayed, conflicts: [...carried.conflicts, ...adopted.conflicts], pending: adopted.pending });
     }
     throw new RemoteError(`${remote} kept moving; gave up after ${MAX_ROUNDS} fetch-integrate-push rounds`, {
       code: "SYNC_RETRIES",
@@ -172,9 +187,11 @@ interface Replayed {
   head: string;
   replayed: number;
   conflicts: ConflictDoc[];
+  /** Local operations left for another chunk. */
+  remaining: number;
 }
 
-async function replayOnto(ctx: AppContext, remotes: RemoteSync, at: { remote: string; local: string; remoteTip: string }): Promise<Replayed> {
+async function replayOnto(ctx: AppContext, remotes: RemoteSync, at: { remote: string; local: string; remoteTip: string }, limit = Number.POSITIVE_INFINITY): Promise<Replayed> {
   const { local, remoteTip } = at;
   const commits = await remotes.commitsSince(remoteTip, local);
   const { behind } = await remotes.divergence(local, remoteTip);
@@ -185,8 +202,8 @@ async function replayOnto(ctx: AppContext, remotes: RemoteSync, at: { remote: st
   const target = ctx.store.detached(remoteTip);
   let replayed = 0;
   const conflicts: ConflictDoc[] = [];
-  for (const entry of entries) {
-    if (alreadyThere.has(entry.commit)) continue;
+  const todo = entries.filter((e) => !alreadyThere.has(e.commit));
+  for (const entry of todo.slice(0, limit)) {
     const parent = entry.parents[0] ?? null;
     const paths = await ctx.store.changedPaths(parent, entry.commit);
     const before = await ctx.store.snapshot(parent);
@@ -222,7 +239,7 @@ async function replayOnto(ctx: AppContext, remotes: RemoteSync, at: { remote: st
     }
     if (conflict) conflicts.push(conflict);
   }
-  return { head: (await target.tip()) as string, replayed, conflicts };
+  return { head: (await target.tip()) as string, replayed, conflicts, remaining: Math.max(0, todo.length - limit) };
 }
 
 function opOf(entry: HistoryEntry): { op: string; task?: string; epoch?: number; actor: string } {
