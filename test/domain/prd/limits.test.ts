@@ -69,12 +69,9 @@ describe("size limit", () => {
 });
 
 describe("performance", () => {
-  it("parses a 2,000-task PRD in well under a second", () => {
-    const text = bigPrd(2000);
-    // Best of several runs: the first ones measure the JIT, and a busy CI machine adds noise.
-    const runs = Array.from({ length: 4 }, () => timed(() => parsePrd(text, { file: "big.md" })));
-    const ms = Math.min(...runs.map((run) => run.ms));
-    const value = runs[0]?.value ?? parsePrd(text, { file: "big.md" });
+  // Its speed is measured by npm run bench (spec import of a 2,000-task PRD), not here.
+  it("parses a 2,000-task PRD whole, the last task included", () => {
+    const value = parsePrd(bigPrd(2000), { file: "big.md" });
     expect(value.ok).toBe(true);
     expect(value.ok && value.prd.tasks).toHaveLength(2000);
     expect(value.ok && value.prd.tasks[1999]).toMatchObject({
@@ -82,8 +79,6 @@ describe("performance", () => {
       scope: ["src/mod2000/a.ts", "src/mod2000/**/*.test.ts"],
       verification: ["npm test -- mod2000"],
     });
-    // Typically ~100 ms on an idle machine.
-    expect(ms).toBeLessThan(500);
   });
 
   it("finds a cycle through a 20,000-task dependency chain without overflowing the stack", () => {
