@@ -26,7 +26,7 @@ export interface SyncResult {
   replayed: number;
   /** Local operations that no longer stood on the remote's state, recorded as conflicts. */
   conflicts: ConflictDoc[];
-  /** Local operations written while the sync ran, replayed here but not pushed yet (the next sync takes them). */
+  /** Commits made here after the push (operations written while the sync ran, replayed or recorded as conflicts); the next sync takes them. */
   pending: number;
   attempts: number;
 }
@@ -110,7 +110,8 @@ async function adoptLocally(ctx: AppContext, remotes: RemoteSync, remote: string
     if (await ctx.store.advance(expected, target)) return { tip: target, pending, conflicts };
     const now = (await ctx.store.tip()) as string;
     const r = await replayOnto(ctx, remotes, { remote, local: now, remoteTip: target });
-    pending += r.replayed;
+    // Conflict records made here are local commits too: not on the remote until the next sync.
+    pending += r.replayed + r.conflicts.length;
     conflicts.push(...r.conflicts);
     expected = now;
     target = r.head;
@@ -120,7 +121,7 @@ async function adoptLocally(ctx: AppContext, remotes: RemoteSync, remote: string
   return ctx.store.whileHeld(async (now) => {
     if (now === expected) return { next: target, result: { tip: target, pending, conflicts } };
     const r = await replayOnto(ctx, remotes, { remote, local: now as string, remoteTip: target });
-    return { next: r.head, result: { tip: r.head, pending: pending + r.replayed, conflicts: [...conflicts, ...r.conflicts] } };
+    return { next: r.head, result: { tip: r.head, pending: pending + r.replayed + r.conflicts.length, conflicts: [...conflicts, ...r.conflicts] } };
   });
 }
 
