@@ -70,24 +70,11 @@ export async function compareAndSwapRef(
 ): Promise<CasResult> {
   const refPath = join(commonDir, ref);
   const lockPath = `${refPath}.lock`;
-  const timeout = options.lockTimeoutMs ?? 5_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   // Losing is decided without the lock when the ref has already moved on: object ids never
   // repeat, so a ref that differs from `expected` now cannot match it later.
   const seen = readRef(commonDir, ref);
   if (seen !== expected) return { ok: false, actual: seen };
-  const started = Date.now();
-  let fd: number | null = null;
-  for (let attempt = 0; fd === null; attempt++) {
-    try {
-      mkdirSync(dirname(refPath), { recursive: true });
-      fd = openSync(lockPath, "wx", 0o644);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      if (Date.now() - started > timeout) throw lockedError(lockPath);
-      await sleep(Math.min(50, 1 + attempt) * (0.5 + Math.random()));
-    }
-  }
+  let fd: number | null = await takeLock(refPath, lockPath, options);
   try {
     const actual = readRef(commonDir, ref);
     if (actual !== expected) {
@@ -125,20 +112,7 @@ export async function holdRef<T>(
 ): Promise<T> {
   const refPath = join(commonDir, ref);
   const lockPath = `${refPath}.lock`;
-  const timeout = options.lockTimeoutMs ?? 5_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const started = Date.now();
-  let fd: number | null = null;
-  for (let attempt = 0; fd === null; attempt++) {
-    try {
-      mkdirSync(dirname(refPath), { recursive: true });
-      fd = openSync(lockPath, "wx", 0o644);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-      if (Date.now() - started > timeout) throw lockedError(lockPath);
-      await sleep(Math.min(50, 1 + attempt) * (0.5 + Math.random()));
-    }
-  }
+  let fd: number | null = await takeLock(refPath, lockPath, options);
   try {
     const r = await work(readRef(commonDir, ref));
     if (r.next === null) {
@@ -160,6 +134,23 @@ export async function holdRef<T>(
       /* already renamed or removed */
     }
     throw e;
+  }
+}
+
+/** git's lock: create `<ref>.lock` exclusively, waiting (never stealing) while someone else holds it. */
+async function takeLock(refPath: string, lockPath: string, options: CasOptions): Promise<number> {
+  const timeout = options.lockTimeoutMs ?? 5_000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      mkdirSync(dirname(refPath), { recursive: true });
+      return openSync(lockPath, "wx", 0o644);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if (Date.now() - started > timeout) throw lockedError(lockPath);
+      await sleep(Math.min(50, 1 + attempt) * (0.5 + Math.random()));
+    }
   }
 }
 
