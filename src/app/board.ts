@@ -8,7 +8,7 @@ import { listEvidence } from "./evidence.js";
 import { taskPacket, type PacketResult } from "./packet.js";
 import { waves } from "./planning.js";
 import { sha256 } from "./hash.js";
-import type { DecisionReport, SpecSummary } from "./spec-queries.js";
+import { type DecisionReport, decisionReport, type SpecSummary, summarize } from "./spec-queries.js";
 import { loadSnapshot, readPlan, withFormatCheck } from "./state/plan.js";
 import { toPlanTask } from "./state/planning.js";
 import { latest, taskReviews, taskSubmissions } from "./state/records.js";
@@ -133,26 +133,8 @@ function boardBase(snap: Snapshot): BoardBase {
   const tasks = allTasks(snap);
   const status = new Map(tasks.map((t) => [t.id, t.status]));
   const open = tasks.filter((t) => t.status !== "cancelled");
-  const specs = allSpecs(snap).map((s): BoardSpec => {
-    const mine = open.filter((t) => t.spec === s.id);
-    return {
-      id: s.id,
-      title: s.title,
-      status: s.status,
-      sourceFile: s.sourceFile,
-      contentHash: s.contentHash,
-      approvedFor: s.approval?.contentHash ?? null,
-      tasks: mine.length,
-      openDecisions: s.decisions.length + s.openQuestions.length,
-      open: {
-        spec: s.id,
-        decisions: s.decisions,
-        openQuestions: s.openQuestions,
-        tasksMissingCriteria: mine.filter((t) => t.acceptanceCriteria.length === 0).map((t) => t.id),
-        tasksMissingVerification: mine.filter((t) => t.verification.length === 0).map((t) => t.id),
-      },
-    };
-  });
+  // The rows of `spec list` and `spec decisions`, from the tasks already read.
+  const specs = allSpecs(snap).map((s): BoardSpec => ({ ...summarize(s, tasks), open: decisionReport(s, tasks) }));
   return {
     tasks: open.map((t) => ({
       id: t.id,

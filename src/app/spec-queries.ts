@@ -50,7 +50,12 @@ export async function specDecisions(ctx: AppContext, ref: string): Promise<Decis
   const snap = await loadSnapshot(ctx);
   readPlan(snap);
   const spec = getSpec(snap, resolveSpecId(snap, ref)) as SpecDoc;
-  const tasks = allTasks(snap).filter((t) => t.spec === spec.id && t.status !== "cancelled");
+  return decisionReport(spec, allTasks(snap));
+}
+
+/** The decision report of one spec, from all tasks (its own, not cancelled, are picked here). */
+export function decisionReport(spec: SpecDoc, allTasks: readonly TaskDoc[]): DecisionReport {
+  const tasks = allTasks.filter((t) => t.spec === spec.id && t.status !== "cancelled");
   return {
     spec: spec.id,
     decisions: spec.decisions,
@@ -60,7 +65,7 @@ export async function specDecisions(ctx: AppContext, ref: string): Promise<Decis
   };
 }
 
-function summarize(s: SpecDoc, tasks: TaskDoc[]): SpecSummary {
+export function summarize(s: SpecDoc, tasks: readonly TaskDoc[]): SpecSummary {
   return {
     id: s.id,
     title: s.title,
