@@ -13,49 +13,23 @@
  * remote that moves faster than a chunk can be replayed (here, every second) a single sync
  * still gives up: `it.fails` while that stands.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { openProject, type Project } from "../../src/runtime/open-project.js";
-import { cleanupAll, isolatedEnv, tempDir } from "../helpers/git-repo.js";
+import { cleanupAll } from "../helpers/git-repo.js";
+import { seedReadyTasks, twoClones } from "./two-clones.js";
 
 afterAll(cleanupAll);
 
 const BACKLOG = 150;
 
 it.fails(`a clone with ${BACKLOG} operations to replay catches up while the other clone keeps working and syncing`, async () => {
-  const root = tempDir("planref-soak-backlog-");
-  const home = join(root, "home");
-  mkdirSync(home);
-  writeFileSync(join(home, ".gitconfig"), "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[gc]\n\tauto = 0\n");
-  const env = isolatedEnv(home);
-  const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-  const bare = join(root, "remote.git");
-  git(root, "init", "-q", "--bare", bare);
-  const [a, b] = [join(root, "A"), join(root, "B")];
-  git(root, "clone", "-q", bare, a);
-  git(root, "clone", "-q", bare, b);
-  const opened: Project[] = [];
-  const open = (cwd: string, actor: string) => {
-    const p = openProject({ cwd, env, actor });
-    opened.push(p);
-    return p;
-  };
+  const w = twoClones("planref-soak-backlog-");
+  const { a, b } = w;
+  const open = (cwd: string, actor: string) => w.open(cwd, actor);
   let stop = false;
   let pushes = 0;
   let pushing: Promise<void> = Promise.resolve();
   try {
-    const lead = open(a, "lead");
-    await lead.init({ name: "repro" });
-    const tasks: string[] = [];
-    for (const name of ["one", "two"]) {
-      const t = await lead.addTask({ title: name, acceptanceCriteria: ["works"], verification: ["true"], scope: [`src/${name}/**`] });
-      await lead.reviewTask({ task: t.task.id, verdict: "approve" });
-      tasks.push(t.task.id);
-    }
-    await lead.sync();
-    await open(b, "lead").init();
+    const tasks = await seedReadyTasks(w, ["one", "two"]);
 
     // B works offline for a while: a claim and its heartbeats.
     const bob = open(b, "bob");
@@ -86,6 +60,6 @@ it.fails(`a clone with ${BACKLOG} operations to replay catches up while the othe
   } finally {
     stop = true;
     await pushing;
-    for (const p of opened) await p.close();
+    await w.close();
   }
 }, 120_000);

@@ -12,33 +12,16 @@
  * A replayed operation that moved a status now stands only if the document did not change
  * remotely meanwhile: here the review becomes a conflict record.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { openProject, type Project } from "../../src/runtime/open-project.js";
-import { cleanupAll, isolatedEnv, tempDir } from "../helpers/git-repo.js";
+import { cleanupAll } from "../helpers/git-repo.js";
+import { twoClones } from "./two-clones.js";
 
 afterAll(cleanupAll);
 
 it("a review replayed onto a task that went round the cycle on the remote never leaves it held under a released claim", async () => {
-  const root = tempDir("planref-soak-review-");
-  const home = join(root, "home");
-  mkdirSync(home);
-  writeFileSync(join(home, ".gitconfig"), "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[gc]\n\tauto = 0\n");
-  const env = isolatedEnv(home);
-  const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-  const bare = join(root, "remote.git");
-  git(root, "init", "-q", "--bare", bare);
-  const [a, b] = [join(root, "A"), join(root, "B")];
-  git(root, "clone", "-q", bare, a);
-  git(root, "clone", "-q", bare, b);
-  const opened: Project[] = [];
-  const open = (cwd: string, actor: string) => {
-    const p = openProject({ cwd, env, actor });
-    opened.push(p);
-    return p;
-  };
+  const w = twoClones("planref-soak-review-");
+  const { a, b } = w;
+  const open = (cwd: string, actor: string) => w.open(cwd, actor);
   try {
     // A: a ready task, claimed and submitted by ann; B adopts that state.
     const lead = open(a, "lead");
@@ -72,6 +55,6 @@ it("a review replayed onto a task that went round the cycle on the remote never 
     const held = ["claimed", "in_progress", "blocked"].includes(shown.task.status);
     expect(held && !claim, `after the sync ${task} is ${shown.task.status} with no live claim (conflicts: ${JSON.stringify(r.conflicts.map((c) => [c.op, c.code]))})`).toBe(false);
   } finally {
-    for (const p of opened) await p.close();
+    await w.close();
   }
 }, 60_000);

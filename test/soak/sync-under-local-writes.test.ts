@@ -5,47 +5,17 @@
  * compare-and-swap to a local write and started over. Now the operations written meanwhile
  * are replayed locally onto what was pushed, round by round, until the local ref moves.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { openProject, type Project } from "../../src/runtime/open-project.js";
-import { cleanupAll, isolatedEnv, tempDir } from "../helpers/git-repo.js";
+import { cleanupAll } from "../helpers/git-repo.js";
+import { seedReadyTasks, twoClones } from "./two-clones.js";
 
 afterAll(cleanupAll);
 
 async function world() {
-  const root = tempDir("planref-soak-sync-");
-  const home = join(root, "home");
-  mkdirSync(home);
-  writeFileSync(join(home, ".gitconfig"), "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[gc]\n\tauto = 0\n");
-  const env = isolatedEnv(home);
-  const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-  const bare = join(root, "remote.git");
-  git(root, "init", "-q", "--bare", bare);
+  const w = twoClones("planref-soak-sync-");
   // Every update of the remote's state ref is logged, to tell who moved it.
-  git(bare, "config", "core.logAllRefUpdates", "always");
-  const a = join(root, "A");
-  const b = join(root, "B");
-  git(root, "clone", "-q", bare, a);
-  git(root, "clone", "-q", bare, b);
-  const opened: Project[] = [];
-  const open = (cwd: string, actor: string) => {
-    const p = openProject({ cwd, env, actor });
-    opened.push(p);
-    return p;
-  };
-  const lead = open(a, "lead");
-  await lead.init({ name: "repro" });
-  const tasks: string[] = [];
-  for (const name of ["one", "two"]) {
-    const t = await lead.addTask({ title: name, acceptanceCriteria: ["works"], verification: ["true"], scope: [`src/${name}/**`] });
-    await lead.reviewTask({ task: t.task.id, verdict: "approve" });
-    tasks.push(t.task.id);
-  }
-  await lead.sync();
-  await open(b, "lead").init();
-  return { a, b, bare, git, open, tasks, close: async () => Promise.all(opened.map((p) => p.close())) };
+  w.git(w.bare, "config", "core.logAllRefUpdates", "always");
+  return { ...w, tasks: await seedReadyTasks(w, ["one", "two"]) };
 }
 
 it("a sync with local operations to replay completes while another process keeps writing to the same clone", async () => {
