@@ -68,35 +68,12 @@ export async function compareAndSwapRef(
   next: string,
   options: CasOptions = {},
 ): Promise<CasResult> {
-  const refPath = join(commonDir, ref);
-  const lockPath = `${refPath}.lock`;
   // Losing is decided without the lock when the ref has already moved on: object ids never
   // repeat, so a ref that differs from `expected` now cannot match it later.
   const seen = readRef(commonDir, ref);
   if (seen !== expected) return { ok: false, actual: seen };
-  let fd: number | null = await takeLock(refPath, lockPath, options);
-  try {
-    const actual = readRef(commonDir, ref);
-    if (actual !== expected) {
-      closeSync(fd);
-      fd = null;
-      unlinkSync(lockPath);
-      return { ok: false, actual };
-    }
-    writeSync(fd, `${next}\n`);
-    closeSync(fd);
-    fd = null;
-    renameSync(lockPath, refPath);
-    return { ok: true };
-  } catch (e) {
-    if (fd !== null) closeSync(fd);
-    try {
-      unlinkSync(lockPath);
-    } catch {
-      /* already renamed or removed */
-    }
-    throw e;
-  }
+  // Under the lock the ref is read again: it decides, as git's own update-ref does.
+  return holdRef<CasResult>(commonDir, ref, async (actual) => (actual === expected ? { next, result: { ok: true } } : { next: null, result: { ok: false, actual } }), options);
 }
 
 /**
