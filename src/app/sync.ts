@@ -268,15 +268,25 @@ function replayedCommit(entry: HistoryEntry) {
   };
 }
 
+/**
+ * The commits an operation has been: where it was first made, then each replay of it. An
+ * operation replayed locally while a sync adopted what it pushed, and later refused by
+ * another sync, must still lead back to the commit its actor was told about.
+ */
+function provenance(entry: HistoryEntry): string[] {
+  return [...(entry.trailers["Planref-Replayed-From"] ?? []), entry.commit];
+}
+
 function conflictPlan(ctx: AppContext, at: { remote: string; remoteTip: string }, entry: HistoryEntry, op: ReturnType<typeof opOf>, decision: Extract<ReplayDecision, { ok: false }>) {
   const now = ctx.now();
+  const chain = provenance(entry);
   const doc: ConflictDoc = {
     id: `${now.toISOString().replace(/[-:.]/g, "")}-${ctx.newId()}`,
     op: op.op,
     ...(op.task ? { task: op.task } : {}),
     ...(op.epoch !== undefined ? { epoch: op.epoch } : {}),
     actor: op.actor,
-    commit: entry.commit,
+    commit: chain[0] as string,
     subject: entry.subject,
     code: decision.code,
     message: decision.message,
@@ -290,7 +300,7 @@ function conflictPlan(ctx: AppContext, at: { remote: string; remoteTip: string }
   };
   const trailers: Array<[string, string]> = [["Planref-Op", "sync-conflict"], ["Planref-Actor", ctx.actor.name]];
   if (op.task) trailers.push(["Planref-Task", op.task]);
-  trailers.push(["Planref-Conflict-Code", decision.code], ["Planref-Replayed-From", entry.commit]);
+  trailers.push(["Planref-Conflict-Code", decision.code], ...chain.map((c): [string, string] => ["Planref-Replayed-From", c]));
   return {
     changes: [{ path: conflictPath(doc.id), value: doc }],
     commit: { subject: `sync conflict: ${entry.subject} (${decision.code})`.slice(0, 200), body: decision.message, trailers, author: { name: ctx.actor.name, email: ctx.actor.email }, time: now },

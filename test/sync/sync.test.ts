@@ -3,6 +3,7 @@
  * smart-HTTP server on loopback. Three clones diverge and converge; conflicting operations
  * become conflict records instead of being lost.
  */
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanupAll } from "../helpers/git-repo.js";
 import { makeWorld, stateTree, T, type Transport } from "./support.js";
@@ -81,6 +82,40 @@ describe("sync conflicts", () => {
       await b.sync();
       await a.sync();
       expect(w.tip(w.clones[0] as string)).toBe(w.tip(w.clones[1] as string));
+    } finally {
+      await w.close();
+    }
+  }, 60_000);
+
+  it("an operation replayed once and refused by a later sync is recorded under the commit its actor was given", async () => {
+    // A second remote makes clone 0 hold a replayed copy of ann's claim that origin lacks:
+    // the same shape as an operation replayed locally while a sync adopted what it pushed.
+    const w = await makeWorld("path", 2);
+    try {
+      const [a, b] = [w.project(0, "ann"), w.project(1, "bob")];
+      const mirror = join(w.root, "mirror.git");
+      w.git(w.root, "clone", "-q", "--bare", w.bare, mirror);
+      w.git(w.bare, "push", "-q", mirror, "refs/plan/state:refs/plan/state");
+      for (const dir of w.clones) w.git(dir, "remote", "add", "mirror", mirror);
+      await b.claim({ task: T(3) });
+      await b.sync({ remote: "mirror" });
+
+      const claimed = (await a.claim({ task: T(1) })).commit as string;
+      const beat = (await a.heartbeat({ task: T(1) })).commit;
+      expect(await a.sync({ remote: "mirror" })).toMatchObject({ action: "replayed", replayed: 2 });
+      expect(w.git(w.clones[0] as string, "log", "-2", "--format=%(trailers:key=Planref-Replayed-From,valueonly,separator=%x2C)", "refs/plan/state").split("\n").filter(Boolean)).toEqual([beat, claimed]);
+
+      await b.claim({ task: T(1) });
+      await b.sync();
+      const r = await a.sync();
+      expect(r.conflicts.map((c) => [c.op, c.code, c.commit])).toEqual([
+        ["claim", "CLAIMED_REMOTELY", claimed],
+        ["heartbeat", "LEASE_LOST", beat],
+      ]);
+      // Each conflict record's commit names the whole chain: the original, then its replay.
+      const chains = w.git(w.clones[0] as string, "log", "--format=%(trailers:key=Planref-Replayed-From,valueonly,separator=%x2C)", "--grep=^Planref-Op: sync-conflict$", "refs/plan/state").split("\n").filter(Boolean);
+      expect(chains.map((c) => c.split(",")[0])).toEqual([beat, claimed]);
+      expect(chains.every((c) => c.split(",").length === 2)).toBe(true);
     } finally {
       await w.close();
     }
