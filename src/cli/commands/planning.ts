@@ -29,7 +29,7 @@ export const nextCmd: Handler = (globals, io, _args, opts) =>
     const r = await p.next(typeof opts.kind === "string" ? { kind: opts.kind } : {});
     const c = r.candidate;
     const text = c
-      ? [`next: ${c.id}  ${c.title}`, `  ${r.reason}`, ...c.reasons.map((x) => `  - ${x}`), `claim it: planref claim ${c.id}`].join("\n")
+      ? [`next: ${c.id}  ${c.title}`, `  best of ${r.claimableCount} claimable, because:`, ...c.reasons.map((x) => `  - ${x}`), `claim it: planref claim ${c.id}`].join("\n")
       : `nothing to claim: ${r.reason}`;
     return { data: r, text };
   });
