@@ -33,9 +33,10 @@ export interface SyncResult {
 
 const MAX_ROUNDS = 6;
 /**
- * A long backlog is replayed and pushed in chunks: a push with a lease is refused whenever
- * the remote moved while we replayed, so a backlog replayed in one go against an active
- * remote would lose every round. Pushed chunks stay (their commits name their originals).
+ * Once a round has lost its push to a remote that moved meanwhile, a long backlog is replayed
+ * and pushed in chunks: replayed in one go against an active remote it would lose every
+ * round. Pushed chunks stay (their commits name their originals). The first round replays
+ * everything: each round costs a fetch, a push and a handful of git reads.
  */
 const REPLAY_CHUNK = 25;
 
@@ -73,7 +74,7 @@ export async function syncState(ctx: AppContext, input: SyncInput = {}): Promise
         continue;
       }
       if (!(await remotes.mergeBase(local, fetched))) throw unrelated(remote, local, fetched);
-      const r = await replayOnto(ctx, remotes, { remote, local, remoteTip: fetched }, REPLAY_CHUNK);
+      const r = await replayOnto(ctx, remotes, { remote, local, remoteTip: fetched }, lost === 0 ? Number.POSITIVE_INFINITY : REPLAY_CHUNK);
       if (!(await pushed(remotes, remote, r.head, fetched))) continue;
       carried.replayed += r.replayed;
       carried.conflicts.push(...r.conflicts);
