@@ -10,7 +10,7 @@ const log: Handler = (globals, io, _args, opts) =>
       ...(typeof opts.limit === "number" ? { limit: opts.limit } : {}),
     });
     // Columns as wide as their longest value, so a long operation name does not shift the row.
-    const width = (pick: (e: (typeof entries)[number]) => string | undefined, min: number) => Math.max(min, ...entries.map((e) => (pick(e) ?? "-").length));
+    const width = (pick: (e: (typeof entries)[number]) => string | null | undefined, min: number) => Math.max(min, ...entries.map((e) => (pick(e) ?? "-").length));
     const [opWidth, actorWidth] = [width((e) => e.op, 10), width((e) => e.actor, 14)];
     const text = entries
       .map((e) => `${e.commit.slice(0, 12)} ${e.time} ${(e.op ?? "-").padEnd(opWidth)} ${(e.actor ?? "-").padEnd(actorWidth)} ${e.task ?? "-"}  ${e.subject}`)
