@@ -7,6 +7,25 @@ import { generateValidators } from "./gen-validators.mjs";
 import { buildBoardAssets } from "./build-board.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
+
+/**
+ * The MCP SDK's Server builds its default JSON Schema validator (ajv with formats) from this
+ * module, and importing it costs every `planref mcp` start ~250 KB of code to load. planref's
+ * server passes its own validator (src/mcp/server.ts: it never elicits) and checks tool
+ * arguments itself, so the module is replaced by a class that refuses to be used.
+ */
+const withoutSdkAjv = {
+  name: "without-sdk-ajv",
+  setup(b) {
+    b.onResolve({ filter: /\/validation\/ajv-provider\.js$/ }, (args) =>
+      args.importer.includes("@modelcontextprotocol/sdk") ? { path: "sdk-ajv-provider", namespace: "without-sdk-ajv" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "without-sdk-ajv" }, () => ({
+      contents: 'export class AjvJsonSchemaValidator { constructor() { throw new Error("planref is built without the MCP SDK\'s ajv validator: pass jsonSchemaValidator"); } }',
+      loader: "js",
+    }));
+  },
+};
 const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8"));
 
 generateValidators(root);
@@ -28,6 +47,7 @@ await build({
   banner: { js: 'import { createRequire as __planrefRequire } from "node:module"; const require = __planrefRequire(import.meta.url);' },
   legalComments: "none",
   logLevel: "warning",
+  plugins: [withoutSdkAjv],
 });
 await buildBoardAssets(out);
 await emitTypes(`${out}/types`);
