@@ -22,7 +22,8 @@ import { HELD_STATUSES, isLive } from "../domain/claims/lease.js";
 import { parseDuration } from "../domain/claims/duration.js";
 import { ScopePrefixIndex } from "../domain/globs/index.js";
 import type { ClaimDoc } from "../schema/types.js";
-import { allTasks, getTask, resolveTaskId } from "./state/tasks.js";
+import type { Snapshot } from "../store/types.js";
+import { allTasks, carryTaskTable, getTask, resolveTaskId, type TaskTable, taskTable } from "./state/tasks.js";
 
 const TOP = 200;
 
@@ -38,6 +39,41 @@ interface RankedBase {
   skewMargin: string;
 }
 
+type Ranking = Omit<RankedBase, "claims" | "skewMargin">;
+
+/**
+ * Kept per task table and asker: a commit that changed no task (a heartbeat, evidence, a
+ * claim) re-ranks nothing, which at 10,000 tasks is most of the cost of `next`.
+ */
+const rankings = new WeakMap<TaskTable, Map<string, Ranking>>();
+
+function ranking(snap: Snapshot, actor: string, kind: string): Ranking {
+  const table = taskTable(snap);
+  const key = `${actor}\0${kind}`;
+  const known = rankings.get(table) ?? new Map<string, Ranking>();
+  rankings.set(table, known);
+  let r = known.get(key);
+  if (!r) {
+    const tasks = table.sorted.map((t) => {
+      const p = toPlanTask(t);
+      return HELD_STATUSES.has(t.status) ? { ...p, status: "ready" as const } : p;
+    });
+    const input = { tasks, liveClaims: [], actor, kind, overlaps };
+    const { ranked, notClaimable } = assessClaimability(input);
+    const scope = new Map(tasks.map((t) => [t.id, t.scope]));
+    const byCode: Record<string, number> = {};
+    for (const n of notClaimable) for (const c of n.codes) byCode[c] = (byCode[c] ?? 0) + 1;
+    r = {
+      top: ranked.slice(0, TOP),
+      all: ranked.map((c) => [c.id, scope.get(c.id) ?? []]),
+      notClaimable: { count: notClaimable.length, byCode, sample: notClaimable.slice(0, 20) },
+      nothing: ranked.length === 0 ? explainNothing(input, notClaimable) : "",
+    };
+    known.set(key, r);
+  }
+  return r;
+}
+
 /**
  * `next`: the best claimable task for the acting actor. The order (documented in
  * src/domain/planning/order.ts) is priority, then how much work finishing it unblocks,
@@ -49,30 +85,59 @@ interface RankedBase {
  */
 export async function nextTask(ctx: AppContext, input: { kind?: string } = {}): Promise<NextPick> {
   const kind = input.kind ?? ctx.actor.kind;
+  await carryTaskTable(ctx.store);
   const { value: base } = await withFormatCheck(() =>
     ctx.store.derive<RankedBase>(`next-v2-${kind}`, (snap) => {
       const plan = readPlan(snap);
-      const tasks = allTasks(snap).map((t) => {
-        const p = toPlanTask(t);
-        return HELD_STATUSES.has(t.status) ? { ...p, status: "ready" as const } : p;
-      });
-      const input = { tasks, liveClaims: [], actor: ctx.actor.name, kind, overlaps };
-      const { ranked, notClaimable } = assessClaimability(input);
-      const scope = new Map(tasks.map((t) => [t.id, t.scope]));
-      const byCode: Record<string, number> = {};
-      for (const n of notClaimable) for (const c of n.codes) byCode[c] = (byCode[c] ?? 0) + 1;
       return {
-        top: ranked.slice(0, TOP),
-        all: ranked.map((r) => [r.id, scope.get(r.id) ?? []]),
-        notClaimable: { count: notClaimable.length, byCode, sample: notClaimable.slice(0, 20) },
+        ...ranking(snap, ctx.actor.name, kind),
         claims: allClaims(snap).filter((c) => c.state === "live"),
         skewMargin: plan.settings.claims.skewMargin,
-        nothing: ranked.length === 0 ? explainNothing(input, notClaimable) : "",
       };
     }),
   );
   const clock = { now: ctx.now().getTime(), skewSeconds: parseDuration(base.skewMargin, "skewMargin") };
   const live = base.claims.filter((c) => isLive(c, clock));
+  const { claimable, best, rank } = fitToClaims(base, live);
+  if (!best && claimable > 0) {
+    // Live claims took every precomputed candidate: rank the rest the slow way.
+    const snap = await loadSnapshot(ctx);
+    const view = planningView(snap, leaseClock(ctx, readPlan(snap)));
+    return pickNext({ tasks: view.tasks, liveClaims: view.liveClaims, actor: ctx.actor.name, kind, overlaps });
+  }
+  const blockedByClaims = base.all.length - claimable;
+  const notClaimable = { ...base.notClaimable };
+  if (!best) {
+    const why = base.all.length === 0 ? base.nothing : `nothing is claimable: ${base.all.length === 1 ? "the only candidate is" : `all ${base.all.length} candidates are`} held by or overlap live claims`;
+    return { candidate: null, reason: why, claimableCount: 0, notClaimable: notClaimable.sample };
+  }
+  return {
+    candidate: { ...best, rank },
+    reason: `${best.id} is the best of ${claimable} claimable: ${best.reasons.join("; ")}${blockedByClaims ? ` (${blockedByClaims} more are held by or overlap live claims)` : ""}`,
+    claimableCount: claimable,
+    notClaimable: notClaimable.sample,
+  };
+}
+
+interface Fit {
+  /** The key of the live claims it was made for: who holds what scope. */
+  key: string;
+  claimable: number;
+  best: Candidate | undefined;
+  rank: number;
+}
+
+/**
+ * Kept per ranking for the last set of live claims: heartbeats renew leases without changing
+ * what they hold, so a server answering `next` between them checks no candidate's scope again.
+ */
+const fits = new WeakMap<RankedBase["all"], Fit>();
+
+/** What the live claims leave of the ranking: how many candidates, and the best of them. */
+function fitToClaims(base: RankedBase, live: ClaimDoc[]): Fit {
+  const key = live.map((c) => JSON.stringify([c.task, c.scope])).sort().join("\n");
+  const known = fits.get(base.all);
+  if (known?.key === key) return known;
   const held = new Set(live.map((c) => c.task));
   const index = new ScopePrefixIndex<number>();
   live.forEach((c, i) => index.add(i, c.scope));
@@ -82,25 +147,9 @@ export async function nextTask(ctx: AppContext, input: { kind?: string } = {}): 
   const claimable = base.all.filter(([id, scope]) => free(id, scope));
   const scopeOf = new Map(base.all);
   const best = base.top.find((c) => free(c.id, scopeOf.get(c.id) ?? []));
-  if (!best && claimable.length > 0) {
-    // Live claims took every precomputed candidate: rank the rest the slow way.
-    const snap = await loadSnapshot(ctx);
-    const view = planningView(snap, leaseClock(ctx, readPlan(snap)));
-    return pickNext({ tasks: view.tasks, liveClaims: view.liveClaims, actor: ctx.actor.name, kind, overlaps });
-  }
-  const blockedByClaims = base.all.length - claimable.length;
-  const notClaimable = { ...base.notClaimable };
-  if (!best) {
-    const why = base.all.length === 0 ? base.nothing : `nothing is claimable: ${base.all.length === 1 ? "the only candidate is" : `all ${base.all.length} candidates are`} held by or overlap live claims`;
-    return { candidate: null, reason: why, claimableCount: 0, notClaimable: notClaimable.sample };
-  }
-  const rank = claimable.findIndex(([id]) => id === best.id) + 1;
-  return {
-    candidate: { ...best, rank },
-    reason: `${best.id} is the best of ${claimable.length} claimable: ${best.reasons.join("; ")}${blockedByClaims ? ` (${blockedByClaims} more are held by or overlap live claims)` : ""}`,
-    claimableCount: claimable.length,
-    notClaimable: notClaimable.sample,
-  };
+  const fit = { key, claimable: claimable.length, best, rank: best ? claimable.findIndex(([id]) => id === best.id) + 1 : 0 };
+  fits.set(base.all, fit);
+  return fit;
 }
 
 /**

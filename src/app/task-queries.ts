@@ -3,8 +3,8 @@ import { computeScores } from "../domain/planning/index.js";
 import { reviewedContentCurrent } from "../domain/task/readiness.js";
 import type { TaskDoc, TaskStatus } from "../schema/types.js";
 import type { AppContext } from "./context.js";
-import { leaseClock } from "./state/claims.js";
-import { planningView, toPlanTask } from "./state/planning.js";
+import { toPlanTask } from "./state/planning.js";
+import { dependentsClosure, taskIndex } from "./state/task-index.js";
 import { loadSnapshot, readPlan } from "./state/plan.js";
 import { allTasks, getTask, resolveSpecId, resolveTaskId } from "./state/tasks.js";
 
@@ -56,15 +56,15 @@ export interface TaskDetail {
 
 export async function showTask(ctx: AppContext, ref: string): Promise<TaskDetail> {
   const snap = await loadSnapshot(ctx);
-  const plan = readPlan(snap);
+  readPlan(snap);
   const task = getTask(snap, resolveTaskId(snap, ref)) as TaskDoc;
-  const view = planningView(snap, leaseClock(ctx, plan));
-  const status = new Map(view.tasks.map((t) => [t.id, t.status]));
+  // Independent of the clock: a stale claim turns held into ready, and these read only done and cancelled.
+  const index = taskIndex(snap);
   return {
     task,
-    scores: computeScores(toPlanTask(task), view.tasks),
-    blockedBy: task.dependencies.filter((d) => status.get(d) !== "done"),
-    dependents: view.tasks.filter((t) => t.dependencies.includes(task.id)).map((t) => t.id),
+    scores: computeScores(toPlanTask(task), dependentsClosure(index, task.id)),
+    blockedBy: task.dependencies.filter((d) => index.status.get(d) !== "done"),
+    dependents: [...(index.dependents.get(task.id) ?? [])],
     reviewCurrent: reviewedContentCurrent(task),
   };
 }

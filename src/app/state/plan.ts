@@ -3,6 +3,7 @@ import type { PlanDoc, PlanSettings } from "../../schema/types.js";
 import type { LoadedSnapshot, Snapshot } from "../../store/types.js";
 import type { AppContext } from "../context.js";
 import { FORMAT_VERSION, FORMAT_VERSION_POINTER, PLAN_PATH } from "./documents.js";
+import { carryTaskTable } from "./tasks.js";
 
 export const DEFAULT_SETTINGS: PlanSettings = {
   claims: { lease: "15m", heartbeatInterval: "2m", skewMargin: "2m" },
@@ -14,6 +15,7 @@ export const DEFAULT_SETTINGS: PlanSettings = {
 
 /** The state at the tip, with an unknown format version reported as such rather than as invalid documents. */
 export async function loadSnapshot(ctx: AppContext): Promise<LoadedSnapshot> {
+  await carryTaskTable(ctx.store);
   return withFormatCheck(() => ctx.store.snapshot());
 }
 
