@@ -38,11 +38,21 @@ export async function addEvidence(ctx: AppContext, input: EvidenceInput): Promis
   const id0 = resolveTaskId(snap0, input.task);
   const claim0 = getClaim(snap0, id0);
   // Git facts are gathered before the transaction: it may run more than once and must not do I/O.
+  // The three reads start together, and what needs no git runs while they do.
   const worktree = claim0?.worktree ?? claim0?.holder.worktree ?? input.cwd;
-  const head = ctx.workspace ? await ctx.workspace.head(worktree).catch(() => null) : null;
-  const filesChanged = ctx.workspace && claim0?.baseCommit ? await ctx.workspace.changedFiles(claim0.baseCommit, worktree) : [];
-  const worktreeState = ctx.workspace && input.kind === "command" ? await ctx.workspace.state(worktree) : null;
+  const ws = ctx.workspace;
+  const facts = Promise.all([
+    ws ? ws.head(worktree).catch(() => null) : null,
+    ws && claim0?.baseCommit ? ws.changedFiles(claim0.baseCommit, worktree) : [],
+    ws && input.kind === "command" ? ws.state(worktree) : null,
+  ]);
+  facts.catch(() => {});
   const tail = input.outcome ? outputTail(input.outcome.output) : null;
+  const command = input.command !== undefined ? scrubCommand(input.command) : undefined;
+  // The documents the transaction reads, decoded at this tip while git runs (the transaction reuses them when the tip has not moved).
+  readPlan(snap0);
+  getTask(snap0, id0);
+  const [head, filesChanged, worktreeState] = await facts;
   const finishedAt = ctx.now();
   const id = evidenceId(ctx, input.startedAt);
   const res = await ctx.store.transact((snap) => {
@@ -62,7 +72,7 @@ export async function addEvidence(ctx: AppContext, input: EvidenceInput): Promis
         capturedBy: input.capturedBy,
         ...(input.source ? { source: clampSource(input.source) } : {}),
         actor,
-        ...(input.command !== undefined ? { command: clamp(scrubCommand(input.command), 8000) } : {}),
+        ...(command !== undefined ? { command: clamp(command, 8000) } : {}),
         ...(input.label ? { label: input.label } : {}),
         ...(input.outcome
           ? { exitCode: input.outcome.exitCode, durationMs: Math.round(input.outcome.durationMs), outputTail: tail?.tail ?? "", outputSha256: input.outcome.outputSha256, outputBytes: input.outcome.outputBytes, redactions: tail?.redactions ?? 0 }
@@ -80,7 +90,7 @@ export async function addEvidence(ctx: AppContext, input: EvidenceInput): Promis
     if (r.renewed) changes.push({ path: claimPath(taskId), value: r.claim });
     if (r.task.status !== (getTask(snap, taskId) as TaskDoc).status) changes.push({ path: taskPath(taskId), value: r.task });
     // Subjects are public once pushed: the command is scrubbed here as in the document.
-    const what = input.kind === "edit" ? `edit ${(input.files ?? []).join(", ")}` : `${scrubCommand(input.command ?? "")} -> ${input.outcome?.exitCode ?? "?"}`;
+    const what = input.kind === "edit" ? `edit ${(input.files ?? []).join(", ")}` : `${command ?? ""} -> ${input.outcome?.exitCode ?? "?"}`;
     const acting = input.actor ? { ...ctx, actor: { ...ctx.actor, name: input.actor, email: `${input.actor.replace(/[^A-Za-z0-9._-]+/g, "-")}@planref.invalid` } } : ctx;
     return {
       changes,
