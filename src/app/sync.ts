@@ -2,7 +2,7 @@ import { parseDuration } from "../domain/claims/duration.js";
 import { decideReplay, type ReplayDecision } from "../domain/sync/replay.js";
 import { PlanrefError, RemoteError, UsageError, ValidationError } from "../errors.js";
 import type { ConflictDoc } from "../schema/types.js";
-import type { DocStore, HistoryEntry } from "../store/types.js";
+import type { DocStore, Fork, HistoryEntry } from "../store/types.js";
 import type { AppContext, RemoteSync } from "./context.js";
 import { getClaim, liveClaims } from "./state/claims.js";
 import { CLAIMS, claimPath, conflictPath, PLAN_PATH } from "./state/documents.js";
@@ -36,9 +36,34 @@ const MAX_ROUNDS = 6;
  * Once a round has lost its push to a remote that moved meanwhile, a long backlog is replayed
  * and pushed in chunks: replayed in one go against an active remote it would lose every
  * round. Pushed chunks stay (their commits name their originals). The first round replays
- * everything: each round costs a fetch, a push and a handful of git reads.
+ * everything: each round costs a fetch and a push.
  */
 const REPLAY_CHUNK = 25;
+
+/**
+ * How many operations a round replays: all of them until a push is lost; then a chunk that
+ * halves with every lost push (down to one operation, the smallest window between fetch and
+ * push) and doubles again, up to REPLAY_CHUNK, with every chunk that got through.
+ */
+/**
+ * Two syncs that lose to each other start their next rounds in step and lose again: a random
+ * pause, growing with each lost round, lets one of them through.
+ */
+function backOff(lost: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(800, 50 * 2 ** lost)));
+}
+
+class ChunkSize {
+  size = Number.POSITIVE_INFINITY;
+
+  lost(): void {
+    this.size = this.size === Number.POSITIVE_INFINITY ? REPLAY_CHUNK : Math.max(1, Math.floor(this.size / 2));
+  }
+
+  pushed(): void {
+    this.size = Math.min(REPLAY_CHUNK, this.size * 2);
+  }
+}
 
 /**
  * Fetch, integrate, push: fast-forward when behind; when both sides moved, replay the local
@@ -50,10 +75,10 @@ export async function syncState(ctx: AppContext, input: SyncInput = {}): Promise
   const remotes = requireRemotes(ctx);
   const remote = await chooseRemote(ctx, remotes, input.remote);
   return remotes.exclusive(async () => {
-    // Chunks of a long backlog that reached the remote: progress, so not counted as lost rounds.
+    // Chunks of a long backlog that reached the remote are progress: they reset the count of lost rounds.
     const carried = { replayed: 0, conflicts: [] as ConflictDoc[] };
-    let lost = 0;
-    for (let attempt = 1; lost < MAX_ROUNDS; attempt++, lost++) {
+    const chunks = new ChunkSize();
+    for (let attempt = 1, lost = 0; lost < MAX_ROUNDS; attempt++, lost++) {
       const fetched = await remotes.fetch(remote);
       if (fetched) await checkIncoming(ctx.store, fetched, remote);
       const local = await ctx.store.tip();
@@ -65,27 +90,32 @@ export async function syncState(ctx: AppContext, input: SyncInput = {}): Promise
         if (await ctx.store.advance(null, fetched as string)) return done("adopted", fetched);
         continue;
       }
-      if (fetched === null || (await remotes.isAncestor(fetched, local))) {
+      const fork = fetched === null ? null : await forkOf(ctx, remotes, remote, local, fetched);
+      if (fetched === null || fork?.base === fetched) {
         if (await pushed(remotes, remote, local, fetched)) return done("pushed", local);
         continue;
       }
-      if (await remotes.isAncestor(local, fetched)) {
+      if (fork?.base === local) {
         if (await ctx.store.advance(local, fetched)) return done("fast-forward", fetched);
         continue;
       }
-      if (!(await remotes.mergeBase(local, fetched))) throw unrelated(remote, local, fetched);
-      const r = await replayOnto(ctx, remotes, { remote, local, remoteTip: fetched }, lost === 0 ? Number.POSITIVE_INFINITY : REPLAY_CHUNK);
-      if (!(await pushed(remotes, remote, r.head, fetched))) continue;
+      const r = await replayOnto(ctx, { remote, local, remoteTip: fetched }, fork as Fork, chunks.size);
+      if (!(await pushed(remotes, remote, r.head, fetched))) {
+        chunks.lost();
+        await backOff(lost);
+        continue;
+      }
       carried.replayed += r.replayed;
       carried.conflicts.push(...r.conflicts);
       if (r.remaining > 0) {
-        lost--;
+        chunks.pushed();
+        lost = -1;
         continue;
       }
       const adopted = await adoptLocally(ctx, remotes, remote, local, r.head);
       return done("replayed", adopted.tip, { replayed: carried.replayed, conflicts: [...carried.conflicts, ...adopted.conflicts], pending: adopted.pending });
     }
-    throw new RemoteError(`${remote} kept moving; gave up after ${MAX_ROUNDS} fetch-integrate-push rounds`, {
+    throw new RemoteError(`${remote} kept moving; gave up after ${MAX_ROUNDS} fetch-integrate-push rounds in a row lost their push`, {
       code: "SYNC_RETRIES",
       hint: "Many writers are syncing at once; run planref sync again.",
       data: { remote, rounds: MAX_ROUNDS },
@@ -110,7 +140,7 @@ async function adoptLocally(ctx: AppContext, remotes: RemoteSync, remote: string
   for (let round = 0; round < OPTIMISTIC_LOCAL_ROUNDS; round++) {
     if (await ctx.store.advance(expected, target)) return { tip: target, pending, conflicts };
     const now = (await ctx.store.tip()) as string;
-    const r = await replayOnto(ctx, remotes, { remote, local: now, remoteTip: target });
+    const r = await replayOnto(ctx, { remote, local: now, remoteTip: target }, await forkOf(ctx, remotes, remote, now, target));
     // Conflict records made here are local commits too: not on the remote until the next sync.
     pending += r.replayed + r.conflicts.length;
     conflicts.push(...r.conflicts);
@@ -121,7 +151,7 @@ async function adoptLocally(ctx: AppContext, remotes: RemoteSync, remote: string
   // lock, so they wait the few milliseconds it takes to replay their latest operations.
   return ctx.store.whileHeld(async (now) => {
     if (now === expected) return { next: target, result: { tip: target, pending, conflicts } };
-    const r = await replayOnto(ctx, remotes, { remote, local: now as string, remoteTip: target });
+    const r = await replayOnto(ctx, { remote, local: now as string, remoteTip: target }, await forkOf(ctx, remotes, remote, now as string, target));
     return { next: r.head, result: { tip: r.head, pending: pending + r.replayed + r.conflicts.length, conflicts: [...conflicts, ...r.conflicts] } };
   });
 }
@@ -193,13 +223,25 @@ interface Replayed {
   remaining: number;
 }
 
-async function replayOnto(ctx: AppContext, remotes: RemoteSync, at: { remote: string; local: string; remoteTip: string }, limit = Number.POSITIVE_INFINITY): Promise<Replayed> {
-  const { local, remoteTip } = at;
-  const commits = await remotes.commitsSince(remoteTip, local);
-  const { behind } = await remotes.divergence(local, remoteTip);
-  const remoteSide = behind > 0 ? await ctx.store.history({ from: remoteTip, limit: behind }) : [];
-  const alreadyThere = new Set(remoteSide.flatMap((e) => e.trailers["Planref-Replayed-From"] ?? []));
-  const entries = (await ctx.store.history({ from: local, limit: commits.length })).reverse();
+/** How far apart in commits two tips may be before git's own merge-base is asked whether they are related at all. */
+const FORK_WALK = 5_000;
+
+/** Where local and remote history part; histories with no common commit are never merged. */
+async function forkOf(ctx: AppContext, remotes: RemoteSync, remote: string, local: string, remoteTip: string): Promise<Fork> {
+  let fork = await ctx.store.fork(local, remoteTip, FORK_WALK);
+  if (fork.exhausted) {
+    if (!(await remotes.mergeBase(local, remoteTip))) throw unrelated(remote, local, remoteTip);
+    fork = await ctx.store.fork(local, remoteTip);
+  }
+  if (fork.base === null) throw unrelated(remote, local, remoteTip);
+  return fork;
+}
+
+/** Replays the local side of `fork` (its `onlyA`), oldest first, onto `remoteTip` (its `onlyB` side). */
+async function replayOnto(ctx: AppContext, at: { remote: string; local: string; remoteTip: string }, fork: Fork, limit = Number.POSITIVE_INFINITY): Promise<Replayed> {
+  const { remoteTip } = at;
+  const alreadyThere = new Set(fork.onlyB.flatMap((e) => e.trailers["Planref-Replayed-From"] ?? []));
+  const entries = [...fork.onlyA].reverse();
 
   const target = ctx.store.detached(remoteTip);
   let replayed = 0;

@@ -6,6 +6,7 @@ import { formatCommitMessage, parseCommitMessage } from "./message.js";
 import { applyChanges, deepFreeze, type EncodedChange, type FileEntry, loadStateTree, type ObjectDb, StateTree } from "./state-tree.js";
 import type {
   DocStore,
+  Fork,
   HistoryEntry,
   HistoryQuery,
   Identity,
@@ -147,6 +148,35 @@ export class Engine implements DocStore {
       oid = c.parents[0] ?? null;
     }
     return out;
+  }
+
+  async fork(a: string, b: string, maxWalk = Number.POSITIVE_INFINITY): Promise<Fork> {
+    type Side = { next: string | null; seen: Map<string, number>; list: HistoryEntry[] };
+    const sides: [Side, Side] = [
+      { next: a, seen: new Map(), list: [] },
+      { next: b, seen: new Map(), list: [] },
+    ];
+    for (;;) {
+      for (const [i, side] of sides.entries()) {
+        const other = sides[1 - i] as Side;
+        const oid = side.next;
+        if (oid === null) continue;
+        const at = other.seen.get(oid);
+        if (at !== undefined) {
+          // `oid` is the first commit this side shares with the other: everything the other walked before it is its own.
+          const mine = side.list;
+          const theirs = other.list.slice(0, at);
+          return { base: oid, onlyA: i === 0 ? mine : theirs, onlyB: i === 0 ? theirs : mine, exhausted: false };
+        }
+        side.seen.set(oid, side.list.length);
+        const entry = toHistoryEntry(oid, await this.readCommit(oid));
+        side.list.push(entry);
+        side.next = entry.parents[0] ?? null;
+      }
+      const [x, y] = sides;
+      if (x.next === null && y.next === null) return { base: null, onlyA: x.list, onlyB: y.list, exhausted: false };
+      if (x.list.length >= maxWalk && y.list.length >= maxWalk) return { base: null, onlyA: x.list, onlyB: y.list, exhausted: true };
+    }
   }
 
   protected readonly views = new Map<string, { commit: string | null; value: unknown; key?: string }>();

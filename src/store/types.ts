@@ -80,6 +80,13 @@ export interface HistoryEntry {
   trailers: Record<string, string[]>;
 }
 
+export interface Fork {
+  base: string | null;
+  onlyA: HistoryEntry[];
+  onlyB: HistoryEntry[];
+  exhausted: boolean;
+}
+
 export interface HistoryQuery {
   limit?: number;
   /** Every listed trailer must have the given value. */
@@ -111,6 +118,13 @@ export interface DocStore {
    * in the documents); `name` changes when it does.
    */
   derive<T>(name: string, compute: (snapshot: Snapshot) => T, key?: string): Promise<{ commit: string | null; value: T }>;
+  /**
+   * Where the first-parent histories of `a` and `b` part: the first commit both reach, and
+   * each side's commits since it, newest first. Read in process, walking both sides in step,
+   * so the cost follows the divergence, not the length of history. `base` is null when they
+   * share no commit; `exhausted` when that was not settled within `maxWalk` commits a side.
+   */
+  fork(a: string, b: string, maxWalk?: number): Promise<Fork>;
   /** Paths whose documents differ between two commits (null: the empty state), sorted. */
   changedPaths(from: string | null, to: string | null): Promise<string[]>;
   /**

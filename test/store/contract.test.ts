@@ -250,6 +250,36 @@ describe.each(harnesses)("DocStore contract: %s", (_name, make) => {
     await store.close();
   });
 
+  it("fork: where two first-parent histories part, each side's commits since, newest first", async () => {
+    const { store } = make();
+    const write = (on: DocStore, op: string, value: number) => on.transact(() => ({ changes: [{ path: "counter.yaml", value: { value } }], commit: info(op), result: null }));
+    const c0 = (await write(store, "c0", 0)).commit as string;
+    const c1 = (await write(store, "c1", 1)).commit as string;
+    const other = store.detached(c1);
+    for (const n of [10, 11, 12]) await write(other, `a${n}`, n);
+    for (const n of [20, 21]) await write(store, `b${n}`, n);
+    const [a, b] = [(await other.tip()) as string, (await store.tip()) as string];
+
+    const f = await store.fork(a, b);
+    expect(f.base).toBe(c1);
+    expect(f.onlyA.map((e) => e.subject)).toEqual(["a12 something", "a11 something", "a10 something"]);
+    expect(f.onlyB.map((e) => e.subject)).toEqual(["b21 something", "b20 something"]);
+    expect(f.onlyA[0]?.commit).toBe(a);
+    expect(f.exhausted).toBe(false);
+    // One side an ancestor of the other, either way round; a commit with itself.
+    expect(await store.fork(c0, b)).toMatchObject({ base: c0, onlyA: [] });
+    expect((await store.fork(b, c0)).onlyA).toHaveLength(3);
+    expect(await store.fork(b, b)).toEqual({ base: b, onlyA: [], onlyB: [], exhausted: false });
+    // No common commit, and a walk cut short before it could tell.
+    const stranger = store.detached(null);
+    await write(stranger, "root", 7);
+    const s = (await stranger.tip()) as string;
+    expect(await store.fork(s, b)).toMatchObject({ base: null, exhausted: false });
+    expect((await store.fork(s, b)).onlyB).toHaveLength(4);
+    expect(await store.fork(a, b, 1)).toMatchObject({ base: null, exhausted: true });
+    await store.close();
+  });
+
   it("snapshots of old commits stay readable", async () => {
     const { store } = make();
     const first = await store.transact(() => ({ changes: [{ path: "counter.yaml", value: { value: 1 } }], commit: info("a"), result: null }));
