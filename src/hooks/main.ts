@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { discoverRepository, openProject, type Project } from "../runtime/open-project.js";
+import { discoverRepository, type HookProject, openHookProject } from "../runtime/hook-project.js";
 import { parsePayload, sha256 } from "./payload.js";
 
 export interface HookIo {
@@ -20,11 +20,11 @@ export const CODEX_EVENTS = ["SessionStart", "PreToolUse", "PostToolUse", "Stop"
  * internal error allows the action (exit 0) and is logged.
  */
 export async function runHook(agent: string, event: string, io: HookIo): Promise<number> {
-  let project: Project | null = null;
+  let project: HookProject | null = null;
   try {
     if (agent !== "claude" && agent !== "codex") throw new Error(`unknown agent "${agent}" (claude or codex)`);
     const payload = parsePayload(agent, event, io.stdin);
-    project = openProject({ cwd: payload.cwd, env: io.env, oneShot: true });
+    project = openHookProject({ cwd: payload.cwd, env: io.env, oneShot: true });
     switch (event) {
       case "SessionStart": {
         const text = await project.sessionContext({ cwd: payload.cwd });
@@ -73,7 +73,7 @@ export async function runHook(agent: string, event: string, io: HookIo): Promise
   }
 }
 
-function logHookProblem(project: Project | null, io: HookIo, agent: string, event: string, e: unknown): void {
+function logHookProblem(project: HookProject | null, io: HookIo, agent: string, event: string, e: unknown): void {
   // One problem, one line: a message quoting the payload must not be able to forge log lines.
   const message = ((e as Error)?.message ?? String(e)).replace(/\r/g, "\\r").replace(/\n/g, "\\n");
   const line = `${new Date().toISOString()} hook ${agent} ${event}: ${message}\n`;
