@@ -3,7 +3,7 @@ import type { DocumentRegistry } from "./documents.js";
 import { type CommitObject, decodeCommit, decodeTree, encodeCommit, TREE_MODE, type TreeEntry, tzOffset } from "./git/objects.js";
 import type { CasResult } from "./git/refs.js";
 import { formatCommitMessage, parseCommitMessage } from "./message.js";
-import { applyChanges, deepFreeze, type EncodedChange, type FileEntry, loadStateTree, type ObjectDb, StateTree } from "./state-tree.js";
+import { applyChanges, deepFreeze, type EncodedChange, type FileEntry, loadStateTree, type ObjectDb, StagedObjects, StateTree } from "./state-tree.js";
 import type {
   DocStore,
   Fork,
@@ -108,11 +108,13 @@ export class Engine implements DocStore {
         value: c.value,
         bytes: c.value === null ? null : this.parts.registry.encode(c.path, c.value),
       }));
-      const next = applyChanges(this.parts.objects, base, encoded);
+      // A store that writes many objects cheaper together gets them together, before the CAS.
+      const objects = this.parts.objects.writeAll ? new StagedObjects(this.parts.objects) : this.parts.objects;
+      const next = applyChanges(objects, base, encoded);
       if (committer === undefined) committer = await this.parts.committer();
       const when = Math.floor(plan.commit.time.getTime() / 1000);
       const tz = tzOffset(plan.commit.time);
-      const commitOid = this.parts.objects.write(
+      const commitOid = objects.write(
         "commit",
         encodeCommit({
           tree: next.tree as string,
@@ -122,6 +124,7 @@ export class Engine implements DocStore {
           message: formatCommitMessage(plan.commit),
         }),
       );
+      if (objects instanceof StagedObjects) await this.parts.objects.writeAll?.(objects.objects());
       const cas = await this.parts.refs.cas(this.ref, tip, commitOid);
       if (cas.ok) {
         this.adopt(next.withCommit(commitOid));

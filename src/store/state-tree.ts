@@ -1,7 +1,7 @@
 import type { Issue } from "../errors.js";
 import { InternalError } from "../errors.js";
 import type { DocumentRegistry } from "./documents.js";
-import { BLOB_MODE, decodeTree, encodeTree, type ObjectType, type RawObject, TREE_MODE, type TreeEntry } from "./git/objects.js";
+import { BLOB_MODE, decodeTree, encodeTree, hashObject, type ObjectType, type RawObject, TREE_MODE, type TreeEntry } from "./git/objects.js";
 import { OverlayMap } from "./overlay-map.js";
 import type { LoadedSnapshot } from "./types.js";
 
@@ -10,6 +10,39 @@ export interface ObjectDb {
   read(oid: string): Promise<RawObject | null>;
   readMany(oids: readonly string[]): Promise<Array<RawObject | null>>;
   write(type: ObjectType, content: Buffer): string;
+  /** Stores a transaction's objects together, when that is cheaper than one by one. */
+  writeAll?(objects: readonly RawObject[]): Promise<void>;
+}
+
+/**
+ * Holds what a transaction writes (ids are computed as it goes) until the store writes it
+ * all at once, before the ref moves; reads see the staged objects too.
+ */
+export class StagedObjects implements ObjectDb {
+  private readonly staged = new Map<string, RawObject>();
+
+  constructor(private readonly db: ObjectDb) {}
+
+  read(oid: string): Promise<RawObject | null> {
+    const s = this.staged.get(oid);
+    return s ? Promise.resolve(s) : this.db.read(oid);
+  }
+
+  async readMany(oids: readonly string[]): Promise<Array<RawObject | null>> {
+    const found = await this.db.readMany(oids.filter((o) => !this.staged.has(o)));
+    let i = 0;
+    return oids.map((o) => this.staged.get(o) ?? found[i++] ?? null);
+  }
+
+  write(type: ObjectType, content: Buffer): string {
+    const oid = hashObject(type, content);
+    if (!this.staged.has(oid)) this.staged.set(oid, { type, content });
+    return oid;
+  }
+
+  objects(): RawObject[] {
+    return [...this.staged.values()];
+  }
 }
 
 export interface FileEntry {

@@ -280,6 +280,23 @@ describe.each(harnesses)("DocStore contract: %s", (_name, make) => {
     await store.close();
   });
 
+  it("a transaction of hundreds of documents is readable by another store and by git", async () => {
+    const h = make();
+    const docs = Array.from({ length: 300 }, (_, i) => ({ path: notePath(`bulk-${i}`), value: { text: `note ${i} ${"x".repeat(i)}` } }));
+    const r = await h.store.transact(() => ({ changes: docs, commit: info("bulk"), result: null }));
+    const other = h.second();
+    const snap = await other.snapshot(r.commit);
+    expect(snap.get(notePath("bulk-299"))).toEqual({ text: `note 299 ${"x".repeat(299)}` });
+    expect(snap.paths("notes/").length).toBeGreaterThanOrEqual(300);
+    if (h.gitShow) expect(h.gitShow(`${r.commit}:${notePath("bulk-7")}`)).toContain("note 7");
+    // A small transaction on top still works, and history reads through both.
+    await h.store.transact(() => ({ changes: [{ path: notePath("bulk-0"), value: { text: "changed" } }], commit: info("small"), result: null }));
+    expect((await other.snapshot()).get(notePath("bulk-0"))).toEqual({ text: "changed" });
+    h.verify?.();
+    await other.close();
+    await h.store.close();
+  });
+
   it("snapshots of old commits stay readable", async () => {
     const { store } = make();
     const first = await store.transact(() => ({ changes: [{ path: "counter.yaml", value: { value: 1 } }], commit: info("a"), result: null }));
