@@ -15,6 +15,7 @@ import { UsageError } from "../errors.js";
 import type { TaskDoc } from "../schema/types.js";
 import type { AppContext } from "./context.js";
 import { leaseClock } from "./state/claims.js";
+import { CLAIMS, PLAN_PATH, TASKS } from "./state/documents.js";
 import { overlaps, planningView, toPlanTask } from "./state/planning.js";
 import { loadSnapshot, readPlan, withFormatCheck } from "./state/plan.js";
 import { allClaims } from "./state/claims.js";
@@ -86,16 +87,12 @@ function ranking(snap: Snapshot, actor: string, kind: string): Ranking {
 export async function nextTask(ctx: AppContext, input: { kind?: string } = {}): Promise<NextPick> {
   const kind = input.kind ?? ctx.actor.kind;
   await carryTaskTable(ctx.store);
-  const { value: base } = await withFormatCheck(() =>
-    ctx.store.derive<RankedBase>(`next-v2-${kind}`, (snap) => {
-      const plan = readPlan(snap);
-      return {
-        ...ranking(snap, ctx.actor.name, kind),
-        claims: allClaims(snap).filter((c) => c.state === "live"),
-        skewMargin: plan.settings.claims.skewMargin,
-      };
-    }),
+  // The ranking reads tasks only, so a commit that changed none (a heartbeat, evidence, a
+  // setting) carries it; the live claims are a view of their own.
+  const [{ value: ranked }, { value: claims }] = await withFormatCheck(() =>
+    Promise.all([ctx.store.derive<Ranking>(`next-ranking-v1-${kind}`, (snap) => ranking(snap, ctx.actor.name, kind), undefined, [`${TASKS}/`]), liveClaimsView(ctx)]),
   );
+  const base: RankedBase = { ...ranked, claims: claims.claims, skewMargin: claims.skewMargin };
   const clock = { now: ctx.now().getTime(), skewSeconds: parseDuration(base.skewMargin, "skewMargin") };
   const live = base.claims.filter((c) => isLive(c, clock));
   const { claimable, best, rank } = fitToClaims(base, live);
@@ -158,12 +155,12 @@ function fitToClaims(base: RankedBase, live: ClaimDoc[]): Fit {
  */
 export async function waves(ctx: AppContext, input: { agents?: number } = {}): Promise<WavePlan> {
   if (input.agents !== undefined && (!Number.isInteger(input.agents) || input.agents < 1)) throw new UsageError(`--agents must be a positive whole number, got ${input.agents}`);
-  const { value: claims } = await withFormatCheck(() =>
-    ctx.store.derive("live-claims-v1", (snap) => ({ claims: allClaims(snap).filter((c) => c.state === "live"), skewMargin: readPlan(snap).settings.claims.skewMargin })),
-  );
+  const { value: claims } = await withFormatCheck(() => liveClaimsView(ctx));
   const clock = { now: ctx.now().getTime(), skewSeconds: parseDuration(claims.skewMargin, "skewMargin") };
   const live = claims.claims.filter((c) => isLive(c, clock)).map((c) => `${c.task}@${c.epoch}`).sort();
   const key = `${input.agents ?? "-"}|${live.join(",")}`;
+  // The key names the live claims (task and epoch, which fix their scopes), so beyond it the
+  // schedule reads tasks only and is carried across commits that changed none.
   const { value } = await ctx.store.derive(
     "waves-v1",
     (snap) => {
@@ -171,8 +168,14 @@ export async function waves(ctx: AppContext, input: { agents?: number } = {}): P
       return planWaves({ tasks: view.tasks, liveClaims: view.liveClaims, overlaps, ...(input.agents ? { agents: input.agents } : {}) });
     },
     key,
+    [`${TASKS}/`],
   );
   return value;
+}
+
+/** The live claims and the skew margin that judges them: small, and read by every planning answer. */
+function liveClaimsView(ctx: AppContext) {
+  return ctx.store.derive("live-claims-v1", (snap) => ({ claims: allClaims(snap).filter((c) => c.state === "live"), skewMargin: readPlan(snap).settings.claims.skewMargin }), undefined, [`${CLAIMS}/`, PLAN_PATH]);
 }
 
 export interface ScoreReport {

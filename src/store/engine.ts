@@ -184,15 +184,31 @@ export class Engine implements DocStore {
 
   protected readonly views = new Map<string, { commit: string | null; value: unknown; key?: string }>();
 
-  async derive<T>(name: string, compute: (snapshot: LoadedSnapshot) => T, key?: string): Promise<{ commit: string | null; value: T }> {
+  async derive<T>(name: string, compute: (snapshot: LoadedSnapshot) => T, key?: string, reads?: readonly string[]): Promise<{ commit: string | null; value: T }> {
     const tip = await this.tip();
     const hit = this.views.get(name) ?? this.loadView(name);
     if (hit && hit.commit === tip && hit.key === key) return { commit: tip, value: hit.value as T };
+    if (hit && hit.key === key && reads && hit.commit && tip && (await this.unchangedUnder(hit.commit, tip, reads))) {
+      const view = { ...hit, commit: tip };
+      this.views.set(name, view);
+      this.saveView(name, view);
+      return { commit: tip, value: hit.value as T };
+    }
     const value = compute(await this.snapshot(tip));
     const view = { commit: tip, value, ...(key !== undefined ? { key } : {}) };
     this.views.set(name, view);
     this.saveView(name, view);
     return view;
+  }
+
+  /** Whether no document under `prefixes` differs between two commits (false when either cannot be read). */
+  private async unchangedUnder(from: string, to: string, prefixes: readonly string[]): Promise<boolean> {
+    try {
+      const changed = await this.changedPaths(from, to);
+      return !changed.some((p) => prefixes.some((prefix) => p.startsWith(prefix)));
+    } catch {
+      return false;
+    }
   }
 
   /** Disk persistence of derived views; the git store keeps them in its cache directory. */

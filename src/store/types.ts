@@ -115,9 +115,11 @@ export interface DocStore {
    * A value computed from the documents at the tip, cached by commit (in memory, and on
    * disk for the git store) so that reads at an unchanged tip skip loading the documents.
    * `compute` must be a pure function of the snapshot (and of `key`, for inputs that are not
-   * in the documents); `name` changes when it does.
+   * in the documents); `name` changes when it does. With `reads` (path prefixes such as
+   * "tasks/"), `compute` promises to read only documents under them: a value cached at an
+   * older commit is carried to the tip when no document under them changed in between.
    */
-  derive<T>(name: string, compute: (snapshot: Snapshot) => T, key?: string): Promise<{ commit: string | null; value: T }>;
+  derive<T>(name: string, compute: (snapshot: Snapshot) => T, key?: string, reads?: readonly string[]): Promise<{ commit: string | null; value: T }>;
   /**
    * Where the first-parent histories of `a` and `b` part: the first commit both reach, and
    * each side's commits since it, newest first. Read in process, walking both sides in step,

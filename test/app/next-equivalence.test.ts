@@ -51,6 +51,17 @@ describe("next agrees with the domain's pickNext", () => {
     await check("b holds T001");
     await b.release({ task: "T001" });
     await check("b released T001");
+    // Commits that change no task carry the ranking; one that does must not.
+    await lead.setConfig({ key: "packet.maxBytes", value: "9000" });
+    await check("a setting changed");
+    await b.claim({ task: "T001", lease: "30m" });
+    await b.heartbeat({ task: "T001" });
+    await check("b heartbeats T001");
+    await b.release({ task: "T001" });
+    await lead.editTask("T002", { priority: "critical" });
+    await check("T002 became critical");
+    await lead.editTask("T002", { priority: "low" });
+    await check("T002 became low");
     for (const p of [lead, a, b]) await p.close();
   });
 });

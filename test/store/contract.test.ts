@@ -4,7 +4,7 @@ import { ValidationError } from "../../src/errors.js";
 import { discoverRepository } from "../../src/store/git/discover.js";
 import { GitStore } from "../../src/store/git-store.js";
 import { MemoryStore } from "../../src/store/memory-store.js";
-import type { CommitInfo, DocStore } from "../../src/store/types.js";
+import type { CommitInfo, DocStore, Snapshot } from "../../src/store/types.js";
 import { cleanupAll, fsckOk, makeRepo } from "../helpers/git-repo.js";
 import { notePath, testRegistry } from "./test-registry.js";
 
@@ -295,6 +295,34 @@ describe.each(harnesses)("DocStore contract: %s", (_name, make) => {
     h.verify?.();
     await other.close();
     await h.store.close();
+  });
+
+  it("derive: cached by commit, and carried across commits that changed nothing it reads", async () => {
+    const { store } = make();
+    const put = (path: string, value: unknown) => store.transact(() => ({ changes: [{ path, value }], commit: info("put"), result: null }));
+    await put(notePath("a"), { text: "one" });
+    let computed = 0;
+    const count = (s: Snapshot) => {
+      computed++;
+      return s.paths("notes/").length;
+    };
+    const read = () => store.derive("notes-count", count, undefined, ["notes/"]);
+    expect((await read()).value).toBe(1);
+    expect((await read()).value).toBe(1);
+    expect(computed).toBe(1);
+    // A commit outside notes/ carries the value to the new tip without computing it again.
+    const other = await put("counter.yaml", { value: 1 });
+    expect(await read()).toEqual({ commit: other.commit, value: 1 });
+    expect(computed).toBe(1);
+    // One inside it does not; nor does a view declared without what it reads.
+    await put(notePath("b"), { text: "two" });
+    expect((await read()).value).toBe(2);
+    expect(computed).toBe(2);
+    await store.derive("unscoped", count);
+    await put("counter.yaml", { value: 2 });
+    await store.derive("unscoped", count);
+    expect(computed).toBe(4);
+    await store.close();
   });
 
   it("snapshots of old commits stay readable", async () => {
