@@ -86,10 +86,7 @@ export interface RemoteSync {
   tracking(remote: string): string | null;
   remoteHasState(remote: string): Promise<boolean>;
   push(remote: string, commit: string, expected: string | null): Promise<{ ok: true } | { ok: false; rejected: true; reason: string }>;
-  isAncestor(ancestor: string, of: string): Promise<boolean>;
   mergeBase(a: string, b: string): Promise<string | null>;
-  /** Commits reachable from `tip` and not from `exclude`, oldest first. */
-  commitsSince(exclude: string | null, tip: string): Promise<string[]>;
   divergence(local: string, remote: string): Promise<{ ahead: number; behind: number }>;
   addFetchRefspec(remote: string): Promise<{ refspec: string; added: boolean }>;
   /** Runs `work` as the only sync of this repository (across worktrees and processes). */

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { GitError, RemoteError } from "../../errors.js";
+import { RemoteError } from "../../errors.js";
 import { readRef } from "./refs.js";
 import { type GitResult, runGit } from "./run.js";
 
@@ -92,24 +92,9 @@ export class GitRemotes {
     });
   }
 
-  async isAncestor(ancestor: string, of: string): Promise<boolean> {
-    const r = await this.git(["merge-base", "--is-ancestor", ancestor, of], true);
-    if (r.exitCode === 0) return true;
-    if (r.exitCode === 1) return false;
-    throw new GitError(["merge-base", "--is-ancestor", ancestor, of], r.exitCode, r.stderr);
-  }
-
   async mergeBase(a: string, b: string): Promise<string | null> {
     const r = await this.git(["merge-base", a, b], true);
     return r.exitCode === 0 ? r.stdout.toString("utf8").trim() || null : null;
-  }
-
-  /** Commits reachable from `tip` but not from `exclude`, oldest first (first-parent: history is linear). */
-  async commitsSince(exclude: string | null, tip: string): Promise<string[]> {
-    const args = ["rev-list", "--reverse", "--first-parent", tip];
-    if (exclude) args.push(`^${exclude}`);
-    const r = await this.git(args);
-    return r.stdout.toString("utf8").split("\n").filter(Boolean);
   }
 
   /** Commits on each side since the merge base: what `doctor` and `status` report as divergence. */
