@@ -11,7 +11,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { ensureCliFixtures } from "./cli-fixtures.mjs";
 import { runMcp } from "./mcp.mjs";
-import { ROOT, buildInternals, fmtMs, importFile, isolatedEnv, makeHome, summarize, TMP } from "./support.mjs";
+import { ROOT, buildInternals, fmtMs, importFile, isolatedEnv, makeHome, summarize, TMP, workCopier } from "./support.mjs";
 
 const argv = process.argv.slice(2);
 const num = (flag) => (argv.includes(flag) ? Number(argv[argv.indexOf(flag) + 1]) : undefined);
@@ -31,13 +31,7 @@ function row(name, samples, { target = null, targetText = "-", baseline = null, 
   log(`  ${name}: ${fmtMs(s.median)} (p90 ${fmtMs(s.p90)}, n ${s.n})${ratio ? `, ${ratio.toFixed(2)}x ${baselineName}` : ""} ${targetText} -> ${verdict}`);
   return r;
 }
-let copies = 0;
-function workCopy(src, name) {
-  const dst = join(runRoot, `${name}-${++copies}`);
-  const r = spawnSync("cp", ["-al", src, dst]);
-  if (r.status !== 0) throw new Error(`cp -al ${src}: ${r.stderr}`);
-  return dst;
-}
+const workCopy = workCopier(runRoot);
 try {
   const load0 = loadavg().map((x) => +x.toFixed(2));
   const pkg = join(runRoot, "pkg");

@@ -21,7 +21,7 @@ import { runCapabilities } from "./capabilities.mjs";
 import { runBoard } from "./board.mjs";
 import { runMcp } from "./mcp.mjs";
 import { runSync } from "./sync.mjs";
-import { BENCH_DIR, ROOT, buildInternals, fmtMs, fmtSec, git, gitText, importFile, isolatedEnv, makeHome, runTogether, summarize, timeSpawns, TMP } from "./support.mjs";
+import { BENCH_DIR, ROOT, buildInternals, fmtMs, fmtSec, git, gitText, importFile, isolatedEnv, makeHome, runTogether, summarize, timeSpawns, TMP, workCopier } from "./support.mjs";
 
 const started = performance.now();
 const keep = process.env.PLANREF_BENCH_KEEP === "1";
@@ -52,14 +52,7 @@ log(`planref bench: ${machine.cpus} CPUs, node ${machine.node}, ${machine.git}, 
 
 /** Child processes still running when the benchmark stops are killed (by their own handle). */
 const live = new Set();
-let copies = 0;
-/** A private, writable copy of a fixture: hard links for the immutable objects, so it is instant. */
-function workCopy(src, name) {
-  const dst = join(runRoot, `${name}-${++copies}`);
-  const r = spawnSync("cp", ["-al", src, dst]);
-  if (r.status !== 0) throw new Error(`cp -al ${src}: ${r.stderr}`);
-  return dst;
-}
+const workCopy = workCopier(runRoot);
 
 const rows = [];
 const details = {};

@@ -30,6 +30,20 @@ export function isolatedEnv(home, extra = {}) {
   };
 }
 
+/**
+ * Private, writable copies of fixtures under `runRoot`: hard links for the immutable objects,
+ * so a copy is instant.
+ */
+export function workCopier(runRoot) {
+  let copies = 0;
+  return (src, name) => {
+    const dst = join(runRoot, `${name}-${++copies}`);
+    const r = spawnSync("cp", ["-al", src, dst]);
+    if (r.status !== 0) throw new Error(`cp -al ${src}: ${r.stderr}`);
+    return dst;
+  };
+}
+
 /** A HOME with a fixed .gitconfig (gc.auto = 0: nothing repacks behind the benchmark's back). */
 export function makeHome(dir) {
   mkdirSync(dir, { recursive: true });

@@ -23,6 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { isolatedEnv, makeHome, mulberry32 } from "../../bench/support.mjs";
 import { checkClaimHistory, checkJournals, checkTaskClaimConsistency, fsckStrict, git, readHistory, refLocks, tipOf } from "./invariants.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -56,16 +57,6 @@ if (!(durationMs > 0) || !(agentCount >= 2) || !(taskCount >= 1) || !(killMin > 
 const SETTINGS = { "claims.lease": "10s", "claims.skewMargin": "1s", "claims.heartbeatInterval": "3s", "sync.mode": opt.mode };
 const SKEW_SECONDS = 1;
 
-function mulberry32(s) {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(seed);
 const between = (a, b) => a + rand() * (b - a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -75,22 +66,8 @@ const started = Date.now();
 // ---------- the world: a bare remote, two clones, worktrees, seeded state ----------
 
 const root = mkdtempSync(join(tmpdir(), "planref-soak-"));
-const home = join(root, "home");
-mkdirSync(home);
-writeFileSync(join(home, ".gitconfig"), "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n");
-/** The isolation of test/helpers/git-repo.ts: nothing from the developer's git or planref settings. */
-const env = {};
-for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("GIT_") && !k.startsWith("PLANREF_") && k !== "CLAUDECODE") env[k] = v;
-Object.assign(env, {
-  HOME: home,
-  XDG_CONFIG_HOME: join(home, ".config"),
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_AUTHOR_NAME: "Test User",
-  GIT_AUTHOR_EMAIL: "test@example.com",
-  GIT_COMMITTER_NAME: "Test User",
-  GIT_COMMITTER_EMAIL: "test@example.com",
-  GIT_TERMINAL_PROMPT: "0",
-});
+// The isolation of test/helpers/git-repo.ts (and the benchmark's): nothing from the developer's git or planref settings.
+const env = isolatedEnv(makeHome(join(root, "home")));
 
 // A private copy of the build (this repository's, or --pkg's): a rebuild of dist/ during the
 // run must not pull chunks away from under long-running agents.
