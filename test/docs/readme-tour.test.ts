@@ -29,10 +29,10 @@ interface Step {
   run: { planref: string[]; actor?: string } | { sh: string };
   /** Directory, relative to the shop: the checkout or the task's worktree. */
   in?: string;
-  /** Show only the first lines of long output. */
-  head?: number;
   /** A comment after the command. */
   note?: string;
+  /** Files written in that directory before it runs: the work the shown command stands for. */
+  writes?: Record<string, string>;
 }
 
 const WORKTREE = "../shop.worktrees/T001";
@@ -50,6 +50,7 @@ const STEPS: Step[] = [
     shown: "$EDITOR src/export/csv.ts && git add -A && git commit -qm 'CSV serializer'",
     run: { sh: "git add -A && git commit -qm 'CSV serializer'" },
     in: WORKTREE,
+    writes: TASK_WORK.T001?.writes ?? {},
     note: "the work itself",
   },
   { shown: "planref verify", run: { planref: ["verify"] }, in: WORKTREE, note: "runs the reviewed verification commands and records them" },
@@ -83,11 +84,9 @@ function runTour(): string {
   const out: string[] = [];
   for (const step of STEPS) {
     const cwd = join(shop, step.in ?? ".");
-    if (step.shown.startsWith("$EDITOR")) {
-      for (const [path, content] of Object.entries(TASK_WORK.T001?.writes ?? {})) {
-        mkdirSync(dirname(join(cwd, path)), { recursive: true });
-        writeFileSync(join(cwd, path), content);
-      }
+    for (const [path, content] of Object.entries(step.writes ?? {})) {
+      mkdirSync(dirname(join(cwd, path)), { recursive: true });
+      writeFileSync(join(cwd, path), content);
     }
     let text = "";
     if ("sh" in step.run) sh(step.run.sh, cwd);
@@ -100,8 +99,7 @@ function runTour(): string {
     }
     out.push(`$ ${step.shown}${step.note ? `   # ${step.note}` : ""}`);
     if (!text) continue;
-    const lines = text.split("\n");
-    out.push(...(step.head && lines.length > step.head ? [...lines.slice(0, step.head), `… (${lines.length - step.head} more lines)`] : lines));
+    out.push(...text.split("\n"));
   }
   return `\`\`\`console\n${out.join("\n")}\n\`\`\``;
 }
