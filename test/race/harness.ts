@@ -129,10 +129,21 @@ export function startNative(cwd: string, env: NodeJS.ProcessEnv, id: string, wan
   return run;
 }
 
-/** A shell loop running git maintenance commands until `stopFile` exists; prints one line per round. */
-export function startShellLoop(cwd: string, env: NodeJS.ProcessEnv, body: string, stopFile: string): LineProcess {
-  const script = `n=0; while [ ! -e "$1" ]; do ${body} || { echo "FAILED $n"; exit 9; }; n=$((n+1)); echo "ROUND $n"; done`;
-  const proc = spawn("bash", ["-c", script, "loop", stopFile], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * A shell loop running git maintenance commands until `stopFile` exists; prints one line per
+ * round: ROUND n, or REFUSED n when the command failed only with a message matching
+ * `refusal` (an extended regex), which is git declining a step safely; anything else stops
+ * the loop with FAILED n.
+ */
+export function startShellLoop(cwd: string, env: NodeJS.ProcessEnv, body: string, stopFile: string, refusal = ""): LineProcess {
+  const script = [
+    `n=0; while [ ! -e "$1" ]; do`,
+    `  if err=$( { ${body}; } 2>&1 >/dev/null ); then n=$((n+1)); echo "ROUND $n";`,
+    `  elif [ -n "$2" ] && ! printf '%s\n' "$err" | grep -vqE "$2"; then echo "REFUSED $n";`,
+    `  else printf '%s\n' "$err" >&2; echo "FAILED $n"; exit 9; fi`,
+    `done`,
+  ].join("\n");
+  const proc = spawn("bash", ["-c", script, "loop", stopFile, refusal], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   return track(proc, () => {});
 }
 
