@@ -2,7 +2,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanupAll } from "../helpers/git-repo.js";
+import { type CliResult, planref } from "../helpers/cli.js";
+import { cleanupAll, tempDir } from "../helpers/git-repo.js";
 import { inv, launchBrowser, raw, ROOT, type Seeded, seed, serve, type Served, stopAll, tipOf } from "./support.js";
 
 /**
@@ -23,6 +24,11 @@ afterAll(async () => {
   stopAll();
   cleanupAll();
 });
+
+function must(r: CliResult): CliResult {
+  if (r.code !== 0) throw new Error(`planref exited ${r.code}: ${r.stdout}${r.stderr}`);
+  return r;
+}
 
 async function open(url: string): Promise<{ page: Page; navigations: () => number; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -153,6 +159,41 @@ describe("the read-only board", () => {
     expect(r.body.error).toMatchObject({ code: "FORBIDDEN", details: { reason: "read-only" } });
     expect(tipOf(s.repo)).toBe(tip);
     expect(await page.locator(".open-release").count()).toBe(0);
+  });
+
+  it("updates within 2 s when the ref moves from a linked worktree or a sync, without reloading", async () => {
+    const shown = navigations();
+    const row = page.locator(`tr[data-claim="${s.docsTask}"]`);
+    await expect(row.textContent()).resolves.toContain("carol");
+
+    // A linked worktree shares the ref: carol releases from there.
+    const worktree = join(tempDir(), "docs");
+    s.repo.git("worktree", "add", "-q", "-b", "docs", worktree);
+    must(await planref(["release", s.docsTask], { cwd: worktree, env: { ...s.repo.env, PLANREF_ACTOR: "carol" } }));
+    let t0 = Date.now();
+    await row.waitFor({ state: "detached", timeout: 2000 });
+    expect(Date.now() - t0).toBeLessThan(2000);
+
+    // Another clone claims and pushes; the board's repository syncs and fast-forwards to it.
+    const remote = join(tempDir(), "remote.git");
+    s.repo.git("init", "-q", "--bare", remote);
+    s.repo.git("remote", "add", "origin", remote);
+    must(await s.cli("lead", ["sync"]));
+    const clone = join(tempDir(), "clone");
+    s.repo.git("clone", "-q", remote, clone);
+    const dave = (args: string[]) => planref(args, { cwd: clone, env: { ...s.repo.env, PLANREF_ACTOR: "dave" } });
+    must(await dave(["init"]));
+    must(await dave(["claim", s.docsTask]));
+    must(await dave(["sync"]));
+    const synced = must(await s.cli("lead", ["sync", "--json"]));
+    expect(synced.json?.data.action).toBe("fast-forward");
+    t0 = Date.now();
+    await row.waitFor({ timeout: 2000 });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await expect(row.textContent()).resolves.toContain("dave");
+    await expect(page.locator("#tip").getAttribute("data-tip")).resolves.toBe(tipOf(s.repo));
+    expect(navigations()).toBe(shown);
+    expect(errors).toEqual([]);
   });
 });
 
