@@ -69,7 +69,7 @@ describe("planref claim: every flag, and the loser's error", () => {
   let s: Session;
   let aliceExpires: string;
   beforeAll(async () => {
-    s = await session({ docs: ["docs/**"], docsApi: ["docs/api/**"], lib: ["lib/**"], tools: ["tools/**"] });
+    s = await session({ docs: ["docs/**"], docsApi: ["docs/api/**"], lib: ["lib/**"], tools: ["tools/**"], spare: ["spare/**"] });
   });
 
   it("--lease and repeated --scope", async () => {
@@ -118,6 +118,29 @@ describe("planref claim: every flag, and the loser's error", () => {
     const glob = await s.json("bob", "claim", "T002", "--scope", "src/[");
     expect(glob.code).toBe(5);
     expect(glob.json?.error?.code).toBe("VALIDATION_FAILED");
+  });
+
+  it("a task that is not claimable: draft (exit 6 with the review hint), waiting on dependencies (exit 6), unknown (exit 4), cancelled (exit 3); nothing is written", async () => {
+    const tip = () => s.repo.git("rev-parse", "refs/plan/state").trim();
+    const before = tip();
+    const draft = await s.json("bob", "claim", "T005");
+    expect(draft.code).toBe(6);
+    expect(draft.json?.error).toMatchObject({ code: "GATE_REFUSED", hint: `planref task review ${inv("T005")} --approve`, details: { task: inv("T005"), status: "draft" } });
+    ok(await s.json("lead", "task", "review", "T003", "--approve"));
+    const waiting = await s.json("bob", "claim", "T003");
+    expect(waiting.code).toBe(6);
+    expect(waiting.json?.error).toMatchObject({ code: "GATE_REFUSED", message: expect.stringContaining("waits on"), details: { task: inv("T003"), waitingOn: [T001, T002] } });
+    const unknown = await s.json("bob", "claim", "T999");
+    expect(unknown.code).toBe(4);
+    expect(unknown.json?.error?.code).toBe("NOT_FOUND");
+    const afterReview = tip();
+    ok(await s.json("lead", "task", "cancel", s.extra.spare as string, "--reason", "not needed"));
+    const cancelled = await s.json("bob", "claim", s.extra.spare as string);
+    expect(cancelled.code).toBe(3);
+    expect(cancelled.json?.error?.code).toBe("INVALID_TRANSITION");
+    // Only the review and the cancel were committed.
+    expect(s.repo.git("rev-list", "--count", `${before}..${afterReview}`).trim()).toBe("1");
+    expect(s.repo.git("rev-list", "--count", `${afterReview}..${tip()}`).trim()).toBe("1");
   });
 
   it("--branch creates planref/<task> at HEAD without touching the checkout", async () => {
