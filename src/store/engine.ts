@@ -61,9 +61,21 @@ export class Engine implements DocStore {
     return view;
   }
 
+  /** Loads under way, by commit: concurrent reads of one commit share one diff. */
+  private readonly loading = new Map<string, Promise<StateTree>>();
+
   protected async load(commit: string | null): Promise<StateTree> {
     if (commit === null) return StateTree.empty();
     if (this.current?.commit === commit) return this.current;
+    let pending = this.loading.get(commit);
+    if (!pending) {
+      pending = this.loadFrom(commit).finally(() => this.loading.delete(commit));
+      this.loading.set(commit, pending);
+    }
+    return pending;
+  }
+
+  private async loadFrom(commit: string): Promise<StateTree> {
     const base = await this.baseFor(commit);
     if (base?.commit === commit) return base;
     const c = await this.readCommit(commit);

@@ -123,7 +123,8 @@ export class GitStore extends Engine {
   private readonly objectDb: GitObjectDb;
   private readonly cacheFile: string | null;
   private readonly cacheKey: string;
-  private diskCacheTried = false;
+  /** The disk cache's view, opened once: undefined until tried, null when there is none usable. */
+  private diskView: StateTree | null | undefined;
   private cacheReader: SnapshotCacheReader | null = null;
   private journal = new Map<string, string>();
   private journalBytes = 0;
@@ -155,15 +156,19 @@ export class GitStore extends Engine {
   }
 
   protected override async baseFor(commit: string): Promise<StateTree | null> {
-    if (this.current || this.diskCacheTried || !this.cacheFile) return this.current;
-    this.diskCacheTried = true;
-    this.cacheReader = SnapshotCacheReader.open(this.cacheFile, this.cacheKey, this.syncObjects());
-    if (this.cacheReader) ({ entries: this.journal, bytes: this.journalBytes } = readJournal(this.journalFile(), this.cacheKey));
-    const cached = this.cacheReader?.view() ?? null;
-    if (cached) this.drift = 0;
+    if (this.current || !this.cacheFile) return this.current;
+    if (this.diskView === undefined) {
+      this.cacheReader = SnapshotCacheReader.open(this.cacheFile, this.cacheKey, this.syncObjects());
+      if (this.cacheReader) ({ entries: this.journal, bytes: this.journalBytes } = readJournal(this.journalFile(), this.cacheKey));
+      this.diskView = this.cacheReader?.view() ?? null;
+      if (this.diskView) this.drift = 0;
+    }
+    // Concurrent first reads all get the cache's view: none of them falls back to a full load.
+    const cached = this.diskView;
     if (cached?.commit !== commit) return cached;
     // Reused as the tip's view only if the commit really has that tree; otherwise it is just a diff base.
     if ((await this.readCommit(commit)).tree !== cached.tree) return cached.withCommit("");
+    if (this.current) return this.current;
     this.drift = 0;
     super.adopt(cached);
     return cached;
@@ -185,6 +190,7 @@ export class GitStore extends Engine {
       // A damaged cache whose commit is gone from the object database: start over without it.
       this.cacheReader?.close();
       this.cacheReader = null;
+      this.diskView = null;
       this.current = null;
       this.drift = Number.POSITIVE_INFINITY;
       return super.load(commit);

@@ -127,6 +127,14 @@ describe("reading after a write", () => {
     expect(snap.paths("notes/")).toHaveLength(40);
     expect(decoded).toEqual([]);
     await reader.close();
+
+    // Two reads at once on a fresh store (a use case deriving two views): both from the cache.
+    const both = open();
+    const [a, b] = await Promise.all([both.snapshot(), both.snapshot()]);
+    expect(a.paths("notes/")).toHaveLength(40);
+    expect(b.get(notes[1] as string)).toEqual({ text: "seed 1 + 1" });
+    expect(decoded).toEqual([]);
+    await both.close();
   });
 });
 
