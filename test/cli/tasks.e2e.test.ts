@@ -225,6 +225,21 @@ describe("planref task list / show / add / edit / cancel / review", () => {
     expect(twice.json?.error?.code).toBe("INVALID_TRANSITION");
     expect((await s.run("task", "cancel", inv("T005"), "--reason", "later")).stdout).toBe(`task ${inv("T005")} cancelled\n`);
   });
+
+  it("log as text: one aligned row per operation, with and without a task, newest first", async () => {
+    const entries = (await s.json("log")).json?.data.entries as Array<{ commit: string; op: string; task: string | null; subject: string }>;
+    const lines = (await s.run("log")).stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(entries.length);
+    expect(entries.some((e) => e.task === null) && entries.some((e) => e.task !== null)).toBe(true);
+    const starts = lines.map((line, i) => {
+      const e = entries[i] as (typeof entries)[number];
+      expect(line.startsWith(e.commit.slice(0, 12))).toBe(true);
+      expect(line.endsWith(`  ${e.subject}`)).toBe(true);
+      return [line.indexOf(` ${e.op} `), line.length - e.subject.length];
+    });
+    // Every column starts where it starts on the first row.
+    expect(new Set(starts.map((x) => x.join(","))).size).toBe(1);
+  });
 });
 
 describe("planref score / next / waves / graph", () => {
