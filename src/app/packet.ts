@@ -1,3 +1,4 @@
+import { pastAttempts } from "../domain/claims/claim.js";
 import { isLive } from "../domain/claims/lease.js";
 import { buildPacket, fitPacket, type Packet, renderPacketMarkdown } from "../domain/packet/packet.js";
 import type { TaskDoc } from "../schema/types.js";
@@ -30,10 +31,11 @@ export async function taskPacket(ctx: AppContext, input: { task: string; maxByte
   const clock = leaseClock(ctx, plan);
   const tasksById = new Map(allTasks(snap).map((t) => [t.id, t]));
   const evidence = taskEvidence(snap, id);
+  const claimLive = claim !== undefined && isLive(claim, clock);
   const attemptFiles = new Map<number, string[]>();
-  if (ctx.workspace && claim) {
+  if (ctx.workspace) {
     // Files a crashed or released holder left on its branch, so the next one knows what is half-done.
-    for (const a of claim.attempts) {
+    for (const a of pastAttempts(claim, claimLive)) {
       if (a.baseCommit && a.worktree) attemptFiles.set(a.epoch, await ctx.workspace.changedFiles(a.baseCommit, a.worktree).catch(() => []));
     }
   }
@@ -41,7 +43,7 @@ export async function taskPacket(ctx: AppContext, input: { task: string; maxByte
     task,
     spec: task.spec ? getSpec(snap, task.spec) : undefined,
     claim,
-    claimLive: claim !== undefined && isLive(claim, clock),
+    claimLive,
     tasksById,
     delivered: (depId) => latest(taskSubmissions(snap, depId))?.summary.split("\n")[0],
     attemptDetail: (epoch) => {

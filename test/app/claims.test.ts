@@ -299,12 +299,35 @@ describe("work packet", () => {
     expect(c.markdown).toContain(`_Still ${c.bytes - c.budget} bytes over the size budget`);
   });
 
-  it("once the claim is stale the packet shows no claim and no --epoch", async () => {
+  it("once the claim is stale the packet shows no claim and no --epoch, and lists the stale holder's attempt for whoever takes over", async () => {
+    const held = (await w.as("erin").packet({ task: T002 })).packet.claim;
     w.clock.advance(3_600_000);
     const r = await w.as("frank").packet({ task: T002, maxBytes: 100_000 });
     expect(r.packet.claim).toBeNull();
     expect(r.packet.commands.heartbeat).toBe(`planref heartbeat ${T002}`);
-    expect(r.packet.attempts).toHaveLength(3);
+    expect(r.packet.attempts.map((x) => [x.epoch, x.holder, x.ended, x.endedBy])).toEqual([
+      [1, "alice", "expired", "bob"],
+      [2, "bob", "released", "bob"],
+      [3, "carol", "force-released", "dave"],
+      [4, "erin", "expired", "erin"],
+    ]);
+    expect(r.packet.attempts[3]?.endedAt).toBe(held?.expiresAt);
+    expect(r.markdown).toContain(`- epoch 4: erin (agent) from ${r.packet.attempts[3]?.acquiredAt}, expired at ${held?.expiresAt}\n`);
+    // Once frank takes it over, the attempt is recorded as ended by him, at the take-over.
+    const f = await w.as("frank").claim({ task: T002 });
+    const after = await w.as("frank").packet({ task: T002, maxBytes: 100_000 });
+    expect(after.packet.attempts.at(-1)).toMatchObject({ epoch: 4, holder: "erin", ended: "expired", endedBy: "frank", endedAt: f.claim.acquiredAt });
+    // Released and not claimed again: the packet still says who had it and how it ended.
+    await w.as("frank").release({ task: T002 });
+    const released = await w.as("gina").packet({ task: T002, maxBytes: 100_000 });
+    expect(released.packet.claim).toBeNull();
+    expect(released.packet.attempts.map((x) => [x.epoch, x.holder, x.ended])).toEqual([
+      [1, "alice", "expired"],
+      [2, "bob", "released"],
+      [3, "carol", "force-released"],
+      [4, "erin", "expired"],
+      [5, "frank", "released"],
+    ]);
   });
 });
 

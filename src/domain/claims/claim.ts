@@ -90,6 +90,18 @@ export function acquireClaim(input: AcquireInput): AcquireResult {
   };
 }
 
+/**
+ * Every attempt on the task that is over, oldest first: the recorded ones, and the claim
+ * document itself once it is not live (released, submitted, or stale and not yet taken over:
+ * a crashed holder's work is what the next one most needs to see). A stale claim's attempt
+ * ended when its lease expired, by nobody's hand.
+ */
+export function pastAttempts(claim: ClaimDoc | undefined, live: boolean): ClaimAttempt[] {
+  if (!claim) return [];
+  if (live) return claim.attempts;
+  return [...claim.attempts, toAttempt(claim, claim.ended ?? { how: "expired", at: claim.expiresAt, by: claim.holder.actor })];
+}
+
 function toAttempt(c: ClaimDoc, ending: ClaimEnding): ClaimAttempt {
   return { epoch: c.epoch, holder: c.holder, acquiredAt: c.acquiredAt, lastRenewedAt: c.renewedAt, branch: c.branch, worktree: c.worktree, baseCommit: c.baseCommit, ending };
 }

@@ -1,4 +1,5 @@
 import type { ClaimDoc, SpecDoc, TaskDoc } from "../../schema/types.js";
+import { pastAttempts } from "../claims/claim.js";
 
 export interface PacketAttempt {
   epoch: number;
@@ -67,7 +68,7 @@ export function buildPacket(input: PacketInput): Packet {
     requiredEvidence: task.requiredEvidence,
     manualSteps: task.manualSteps,
     claim: claim && input.claimLive ? { holder: claim.holder.actor, epoch: claim.epoch, expiresAt: claim.expiresAt, branch: claim.branch, worktree: claim.worktree, baseCommit: claim.baseCommit } : null,
-    attempts: (claim?.attempts ?? []).map((a) => ({
+    attempts: pastAttempts(claim, input.claimLive).map((a) => ({
       epoch: a.epoch,
       holder: a.holder.actor,
       kind: a.holder.kind,
