@@ -101,7 +101,11 @@ describe("planref demo", () => {
     expect((await history("--actor", victim)).every((e) => e.time <= lastSign.time)).toBe(true);
 
     const packet = await inRepo(["packet", task, "--format", "json"]);
-    expect(packet.attempts).toEqual([expect.objectContaining({ epoch: 1, holder: victim, ended: "expired", endedBy: takeover.actor, filesTouched: ["src/export/pdf.ts"] })]);
+    // The crashed attempt, then the successor's, which ended when its submission was applied.
+    expect(packet.attempts).toEqual([
+      expect.objectContaining({ epoch: 1, holder: victim, ended: "expired", endedBy: takeover.actor, filesTouched: ["src/export/pdf.ts"] }),
+      expect.objectContaining({ epoch: 2, holder: takeover.actor, ended: "submitted", endedBy: "reviewer" }),
+    ]);
     expect(packet.attempts[0].lastEvidence).toContain("npm test -- pdf` exited 1");
     // The successor continued the crashed branch from where it was cut, although main had moved on.
     const submits = (await history("--task", task, "--op", "submit")).filter((e) => e.actor === takeover.actor);
