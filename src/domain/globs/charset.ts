@@ -17,6 +17,9 @@ const SLASH = 0x2f;
 export const ANY_CHAR: CharSet = [MIN_CODE_POINT, SLASH - 1, SLASH + 1, MAX_CODE_POINT];
 
 export function singleChar(cp: number): CharSet {
+  // Every literal character of every glob comes through here: skip the sort and intersection
+  // for the usual case, where the set is already normalized.
+  if (cp >= MIN_CODE_POINT && cp <= MAX_CODE_POINT && cp !== SLASH) return [cp, cp];
   return rangesToSet([[cp, cp]]);
 }
 
