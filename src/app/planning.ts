@@ -48,6 +48,14 @@ type Ranking = Omit<RankedBase, "claims" | "skewMargin">;
  */
 const rankings = new WeakMap<TaskTable, Map<string, Ranking>>();
 
+/** A task as the ranking sees it: its reading order, and the planner's fields with a held task as ready. */
+function rankedAs(t: TaskDoc): unknown {
+  const p = toPlanTask(t);
+  return { spec: t.spec, localId: t.localId, ...p, status: HELD_STATUSES.has(p.status) ? "ready" : p.status };
+}
+
+const RANKING_READS = { prefixes: [`${TASKS}/`], project: (_path: string, doc: unknown) => rankedAs(doc as TaskDoc) };
+
 function ranking(snap: Snapshot, actor: string, kind: string): Ranking {
   const table = taskTable(snap);
   const key = `${actor}\0${kind}`;
@@ -87,10 +95,11 @@ function ranking(snap: Snapshot, actor: string, kind: string): Ranking {
 export async function nextTask(ctx: AppContext, input: { kind?: string } = {}): Promise<NextPick> {
   const kind = input.kind ?? ctx.actor.kind;
   await carryTaskTable(ctx.store);
-  // The ranking reads tasks only, so a commit that changed none (a heartbeat, evidence, a
-  // setting) carries it; the live claims are a view of their own.
+  // The ranking reads tasks only, and sees a held task as ready: a commit that changed no task
+  // (a heartbeat, evidence, a setting) or only moved tasks between ready and held (a claim,
+  // the first heartbeat, a release) carries it. The live claims are a view of their own.
   const [{ value: ranked }, { value: claims }] = await withFormatCheck(() =>
-    Promise.all([ctx.store.derive<Ranking>(`next-ranking-v1-${kind}`, (snap) => ranking(snap, ctx.actor.name, kind), undefined, [`${TASKS}/`]), liveClaimsView(ctx)]),
+    Promise.all([ctx.store.derive<Ranking>(`next-ranking-v1-${kind}`, (snap) => ranking(snap, ctx.actor.name, kind), undefined, RANKING_READS), liveClaimsView(ctx)]),
   );
   const base: RankedBase = { ...ranked, claims: claims.claims, skewMargin: claims.skewMargin };
   const clock = { now: ctx.now().getTime(), skewSeconds: parseDuration(base.skewMargin, "skewMargin") };

@@ -5,6 +5,7 @@ import type { CasResult } from "./git/refs.js";
 import { formatCommitMessage, parseCommitMessage } from "./message.js";
 import { applyChanges, deepFreeze, type EncodedChange, type FileEntry, loadStateTree, type ObjectDb, StagedObjects, StateTree } from "./state-tree.js";
 import type {
+  DeriveReads,
   DocStore,
   Fork,
   HistoryEntry,
@@ -37,6 +38,8 @@ export interface EngineParts {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 100;
+/** Past this many changed documents, comparing projections costs more than computing again is worth risking. */
+const PROJECT_AT_MOST = 32;
 
 /**
  * The store's transaction engine, independent of where objects and refs live: read tip,
@@ -196,11 +199,11 @@ export class Engine implements DocStore {
 
   protected readonly views = new Map<string, { commit: string | null; value: unknown; key?: string }>();
 
-  async derive<T>(name: string, compute: (snapshot: LoadedSnapshot) => T, key?: string, reads?: readonly string[]): Promise<{ commit: string | null; value: T }> {
+  async derive<T>(name: string, compute: (snapshot: LoadedSnapshot) => T, key?: string, reads?: DeriveReads): Promise<{ commit: string | null; value: T }> {
     const tip = await this.tip();
     const hit = this.views.get(name) ?? this.loadView(name);
     if (hit && hit.commit === tip && hit.key === key) return { commit: tip, value: hit.value as T };
-    if (hit && hit.key === key && reads && hit.commit && tip && (await this.unchangedUnder(hit.commit, tip, reads))) {
+    if (hit && hit.key === key && reads && hit.commit && tip && (await this.unchangedFor(hit.commit, tip, reads))) {
       const view = { ...hit, commit: tip };
       this.views.set(name, view);
       this.saveView(name, view);
@@ -213,14 +216,53 @@ export class Engine implements DocStore {
     return view;
   }
 
-  /** Whether no document under `prefixes` differs between two commits (false when either cannot be read). */
-  private async unchangedUnder(from: string, to: string, prefixes: readonly string[]): Promise<boolean> {
+  /** Whether what `reads` covers is the same at both commits (false when either cannot be read). */
+  private async unchangedFor(from: string, to: string, reads: DeriveReads): Promise<boolean> {
+    const { prefixes, project } = "prefixes" in reads ? reads : { prefixes: reads, project: undefined };
     try {
-      const changed = await this.changedPaths(from, to);
-      return !changed.some((p) => prefixes.some((prefix) => p.startsWith(prefix)));
+      const changed = (await this.changedPaths(from, to)).filter((p) => prefixes.some((prefix) => p.startsWith(prefix)));
+      if (changed.length === 0) return true;
+      if (!project || changed.length > PROJECT_AT_MOST) return false;
+      const [before, after] = await Promise.all([this.documentsAt(from, changed), this.documentsAt(to, changed)]);
+      return changed.every((path, i) => {
+        const [a, b] = [before[i], after[i]];
+        return a !== undefined && b !== undefined && JSON.stringify(project(path, a)) === JSON.stringify(project(path, b));
+      });
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Documents at a commit by path, read straight from their trees without loading a view of
+   * the commit (undefined where there is none, or it is invalid): a few reads, however large
+   * the state.
+   */
+  private async documentsAt(commit: string, paths: readonly string[]): Promise<unknown[]> {
+    const trees = new Map<string, Promise<Map<string, TreeEntry>>>();
+    const tree = (oid: string) => {
+      let t = trees.get(oid);
+      if (!t) {
+        t = this.parts.objects.read(oid).then((obj) => new Map(obj?.type === "tree" ? decodeTree(obj.content).map((e) => [e.name, e] as const) : []));
+        trees.set(oid, t);
+      }
+      return t;
+    };
+    const root = (await this.readCommit(commit)).tree;
+    return Promise.all(
+      paths.map(async (path) => {
+        let entry: TreeEntry | undefined = { name: "", mode: TREE_MODE, oid: root };
+        for (const name of path.split("/")) {
+          if (entry?.mode !== TREE_MODE) return undefined;
+          entry = (await tree(entry.oid)).get(name);
+        }
+        if (!entry || entry.mode === TREE_MODE) return undefined;
+        const blob = await this.parts.objects.read(entry.oid);
+        if (blob?.type !== "blob") return undefined;
+        const decoded = this.parts.registry.decode(path, blob.content, commit);
+        return "value" in decoded ? decoded.value : undefined;
+      }),
+    );
   }
 
   /** Disk persistence of derived views; the git store keeps them in its cache directory. */

@@ -104,6 +104,19 @@ export interface LoadedSnapshot extends Snapshot {
   readonly issues: Issue[];
 }
 
+/** What a derived value reads: path prefixes, and optionally the part of each document it uses. */
+export type DeriveReads =
+  | readonly string[]
+  | {
+      prefixes: readonly string[];
+      /**
+       * The part of a document under the prefixes that `compute` uses. A change that leaves
+       * it equal (as JSON) does not stop the value from being carried; a document added or
+       * removed always does.
+       */
+      project: (path: string, doc: unknown) => unknown;
+    };
+
 /** The generic engine: documents at paths on one ref, changed only by CAS transactions. */
 export interface DocStore {
   readonly ref: string;
@@ -116,10 +129,11 @@ export interface DocStore {
    * disk for the git store) so that reads at an unchanged tip skip loading the documents.
    * `compute` must be a pure function of the snapshot (and of `key`, for inputs that are not
    * in the documents); `name` changes when it does. With `reads` (path prefixes such as
-   * "tasks/"), `compute` promises to read only documents under them: a value cached at an
-   * older commit is carried to the tip when no document under them changed in between.
+   * "tasks/", or prefixes and a projection), `compute` promises to read only documents under
+   * them: a value cached at an older commit is carried to the tip when no document under them
+   * changed in between, or when each that changed projects to the same value on both sides.
    */
-  derive<T>(name: string, compute: (snapshot: Snapshot) => T, key?: string, reads?: readonly string[]): Promise<{ commit: string | null; value: T }>;
+  derive<T>(name: string, compute: (snapshot: Snapshot) => T, key?: string, reads?: DeriveReads): Promise<{ commit: string | null; value: T }>;
   /**
    * Where the first-parent histories of `a` and `b` part: the first commit both reach, and
    * each side's commits since it, newest first. Read in process, walking both sides in step,

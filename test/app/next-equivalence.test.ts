@@ -62,6 +62,12 @@ describe("next agrees with the domain's pickNext", () => {
     await check("T002 became critical");
     await lead.editTask("T002", { priority: "low" });
     await check("T002 became low");
+    // A claim moves its task from ready to held, which the ranking counts as ready: carried.
+    await b.claim({ task: "T001", lease: "30m" });
+    await check("b holds T001 again");
+    await b.release({ task: "T001" });
+    await lead.cancelTask("T001", "merged into the helpers");
+    await check("T001 cancelled: what waited on it can never run");
     for (const p of [lead, a, b]) await p.close();
   });
 });

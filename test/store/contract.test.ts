@@ -325,6 +325,36 @@ describe.each(harnesses)("DocStore contract: %s", (_name, make) => {
     await store.close();
   });
 
+  it("derive with a projection: carried across changes that leave what it uses equal, computed again otherwise", async () => {
+    const { store } = make();
+    const put = (path: string, value: unknown) => store.transact(() => ({ changes: [{ path, value }], commit: info("put"), result: null }));
+    await put(notePath("a"), { text: "one", seen: 1 });
+    await put(notePath("b"), { text: "two", seen: 1 });
+    let computed = 0;
+    const texts = (s: Snapshot) => {
+      computed++;
+      return s.paths("notes/").map((p) => (s.get(p) as { text: string }).text);
+    };
+    const reads = { prefixes: ["notes/"], project: (_path: string, doc: unknown) => (doc as { text: string }).text };
+    const read = () => store.derive("note-texts", texts, undefined, reads);
+    expect((await read()).value).toEqual(["one", "two"]);
+    // Only a field the projection leaves out changed: carried.
+    const seen = await put(notePath("a"), { text: "one", seen: 2 });
+    expect(await read()).toEqual({ commit: seen.commit, value: ["one", "two"] });
+    expect(computed).toBe(1);
+    // The projected field changed: computed again.
+    await put(notePath("b"), { text: "TWO", seen: 1 });
+    expect((await read()).value).toEqual(["one", "TWO"]);
+    expect(computed).toBe(2);
+    // A document added or removed is never carried, whatever it projects to.
+    await put(notePath("c"), { text: "one", seen: 1 });
+    expect((await read()).value).toEqual(["one", "TWO", "one"]);
+    await put(notePath("c"), null);
+    expect((await read()).value).toEqual(["one", "TWO"]);
+    expect(computed).toBe(4);
+    await store.close();
+  });
+
   it("snapshots of old commits stay readable", async () => {
     const { store } = make();
     const first = await store.transact(() => ({ changes: [{ path: "counter.yaml", value: { value: 1 } }], commit: info("a"), result: null }));
