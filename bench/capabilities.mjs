@@ -181,7 +181,7 @@ export async function runCapabilities({ BIN, ENV, runRoot, cliFx, row, workCopy,
     const firstNext = checkNext(pj(["next"], { cwd: dir }));
     const firstWaves = checkWaves(pj(["waves"], { cwd: dir }));
     const b = baseline("nextWaves");
-    const s = { next: [], waves: [], nextMoved: [], wavesMoved: [] };
+    const s = { next: [], waves: [], nextMoved: [], wavesMoved: [], nextAfterClaim: [] };
     for (let i = 0; i < 6; i++) {
       b.sample();
       const n = checkNext(pj(["next"], { cwd: dir }));
@@ -189,7 +189,7 @@ export async function runCapabilities({ BIN, ENV, runRoot, cliFx, row, workCopy,
       s.next.push(n.ms);
       s.waves.push(checkWaves(pj(["waves"], { cwd: dir })).ms);
     }
-    // One commit lands between runs: `planref config set` (untimed), alternating two values.
+    // One commit that changes no task lands between runs: `planref config set` (untimed), alternating two values.
     let flip = 0;
     const change = () => pj(["config", "set", "packet.maxBytes", String(8001 + (flip++ % 2))], { cwd: dir });
     // 3 samples each: waves after a commit takes seconds at 10k tasks.
@@ -199,6 +199,17 @@ export async function runCapabilities({ BIN, ENV, runRoot, cliFx, row, workCopy,
       s.nextMoved.push(checkNext(pj(["next"], { cwd: dir })).ms);
       change();
       s.wavesMoved.push(checkWaves(pj(["waves"], { cwd: dir })).ms);
+    }
+    // Another agent claims, then releases, a ready task (untimed): each moves a task between
+    // ready and held, which the ranking does not distinguish. The claim also adds a live claim.
+    const other = asActor("bench-other");
+    const target = firstNext.data.candidate.id;
+    for (let i = 0; i < 3; i++) {
+      pj(["claim", target], { cwd: dir, env: other });
+      b.sample();
+      s.nextAfterClaim.push(checkNext(pj(["next"], { cwd: dir })).ms);
+      pj(["release", target], { cwd: dir, env: other });
+      s.nextAfterClaim.push(checkNext(pj(["next"], { cwd: dir })).ms);
     }
     b.record();
     cap.planning = {
@@ -216,6 +227,7 @@ export async function runCapabilities({ BIN, ENV, runRoot, cliFx, row, workCopy,
     row(`planref next --json, first after a commit (${bigLabel})`, s.nextMoved, vsNode(b, 3));
     row(`planref waves --json, warm (${bigLabel})`, s.waves, vsNode(b, 3));
     row(`planref waves --json, first after a commit (${bigLabel})`, s.wavesMoved, vsNode(b, 3));
+    row(`planref next --json, first after another agent's claim or release (${bigLabel})`, s.nextAfterClaim, vsNode(b, 3));
   }
   gc();
 
