@@ -1,12 +1,10 @@
-import { HELD_STATUSES, isStale, secondsLeft } from "../domain/claims/lease.js";
-import type { ClaimDoc, ConflictDoc, TaskStatus } from "../schema/types.js";
+import { isStale, secondsLeft } from "../domain/claims/lease.js";
+import type { ConflictDoc, TaskStatus } from "../schema/types.js";
 import type { AppContext } from "./context.js";
 import { parseDuration } from "../domain/claims/duration.js";
-import { allClaims } from "./state/claims.js";
-import { openConflicts } from "./state/conflicts.js";
-import { readPlan, withFormatCheck } from "./state/plan.js";
-import type { Snapshot } from "../store/types.js";
-import { allSpecs, carryTaskTable, type TaskTable, taskTable } from "./state/tasks.js";
+import { withFormatCheck } from "./state/plan.js";
+import { computeStatusBase, type StatusBase, updateStatusBase } from "./state/status-base.js";
+import { carryTaskTable } from "./state/tasks.js";
 
 export interface ClaimRow {
   task: string;
@@ -38,61 +36,12 @@ export interface StatusResult {
 
 const EXPIRING_FRACTION = 0.2;
 
-/** Everything status needs that depends only on the commit, so it can be cached by commit. */
-interface StatusBase {
-  project: string;
-  formatVersion: number;
-  skewMargin: string;
-  documents: number;
-  specs: Array<{ id: string; status: string }>;
-  total: number;
-  byStatus: Partial<Record<TaskStatus, number>>;
-  claims: ClaimDoc[];
-  /** Tasks with every dependency done that are ready, or held by a claim that may go stale. */
-  candidates: Array<{ id: string; status: TaskStatus }>;
-  conflicts: StatusResult["conflicts"];
-}
-
-type TaskSummary = Pick<StatusBase, "total" | "byStatus" | "candidates">;
-
-/** Kept per task table: a commit that changed no task (a heartbeat) does not count 10,000 tasks again. */
-const summaries = new WeakMap<TaskTable, TaskSummary>();
-
-function taskSummary(snap: Snapshot): TaskSummary {
-  const table = taskTable(snap);
-  let summary = summaries.get(table);
-  if (!summary) {
-    const tasks = table.sorted;
-    const byStatus: Partial<Record<TaskStatus, number>> = {};
-    for (const t of tasks) byStatus[t.status] = (byStatus[t.status] ?? 0) + 1;
-    const statusOf = new Map(tasks.map((t) => [t.id, t.status]));
-    summary = {
-      total: tasks.length,
-      byStatus,
-      candidates: tasks.filter((t) => (t.status === "ready" || HELD_STATUSES.has(t.status)) && t.dependencies.every((d) => statusOf.get(d) === "done")).map((t) => ({ id: t.id, status: t.status })),
-    };
-    summaries.set(table, summary);
-  }
-  return summary;
-}
-
 /** A summary of the state at the tip: tasks by status, claims with their leases, what is ready. */
 export async function getStatus(ctx: AppContext): Promise<StatusResult> {
   await carryTaskTable(ctx.store);
+  // Counted once per commit; a commit that changed a few documents updates the counts instead.
   const { commit, value: base } = await withFormatCheck(() =>
-    ctx.store.derive<StatusBase>("status-v3", (snap) => {
-      const plan = readPlan(snap);
-      return {
-        project: plan.project.name,
-        formatVersion: plan.formatVersion,
-        skewMargin: plan.settings.claims.skewMargin,
-        documents: snap.size,
-        specs: allSpecs(snap).map((s) => ({ id: s.id, status: s.status })),
-        ...taskSummary(snap),
-        claims: allClaims(snap).filter((c) => c.state === "live"),
-        conflicts: openConflicts(snap).map((c) => ({ id: c.id, op: c.op, task: c.task ?? null, actor: c.actor, code: c.code, message: c.message, at: c.at, remote: c.remote })),
-      };
-    }),
+    ctx.store.derive<StatusBase>("status-v4", computeStatusBase, undefined, { prefixes: [""], update: updateStatusBase }),
   );
   const clock = { now: ctx.now().getTime(), skewSeconds: parseDuration(base.skewMargin, "skewMargin") };
   const held = new Set<string>();

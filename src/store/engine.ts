@@ -38,8 +38,8 @@ export interface EngineParts {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 100;
-/** Past this many changed documents, comparing projections costs more than computing again is worth risking. */
-const PROJECT_AT_MOST = 32;
+/** Past this many changed documents, a view is computed again rather than carried or updated. */
+const CARRY_AT_MOST = 32;
 
 /**
  * The store's transaction engine, independent of where objects and refs live: read tip,
@@ -199,44 +199,41 @@ export class Engine implements DocStore {
 
   protected readonly views = new Map<string, { commit: string | null; value: unknown; key?: string }>();
 
-  async derive<T>(name: string, compute: (snapshot: LoadedSnapshot) => T, key?: string, reads?: DeriveReads): Promise<{ commit: string | null; value: T }> {
+  async derive<T>(name: string, compute: (snapshot: LoadedSnapshot) => T, key?: string, reads?: DeriveReads<T>): Promise<{ commit: string | null; value: T }> {
     const tip = await this.tip();
     const hit = this.views.get(name) ?? this.loadView(name);
     if (hit && hit.commit === tip && hit.key === key) return { commit: tip, value: hit.value as T };
-    if (hit && hit.key === key && reads && hit.commit && tip && (await this.unchangedFor(hit.commit, tip, reads))) {
-      const view = { ...hit, commit: tip };
-      this.views.set(name, view);
-      this.saveView(name, view);
-      return { commit: tip, value: hit.value as T };
-    }
-    const value = compute(await this.snapshot(tip));
+    const carried = hit && hit.key === key && reads && hit.commit && tip ? await this.carryView(hit.value as T, hit.commit, tip, reads) : undefined;
+    const value = carried ? carried.value : compute(await this.snapshot(tip));
     const view = { commit: tip, value, ...(key !== undefined ? { key } : {}) };
     this.views.set(name, view);
     this.saveView(name, view);
     return view;
   }
 
-  /** Whether what `reads` covers is the same at both commits (false when either cannot be read). */
-  private async unchangedFor(from: string, to: string, reads: DeriveReads): Promise<boolean> {
-    const { prefixes, project } = "prefixes" in reads ? reads : { prefixes: reads, project: undefined };
+  /** A view's value at `to`, from its value at `from`, when what `reads` covers allows it without computing. */
+  private async carryView<T>(value: T, from: string, to: string, reads: DeriveReads<T>): Promise<{ value: T } | undefined> {
+    const { prefixes, project, update } = "prefixes" in reads ? reads : { prefixes: reads, project: undefined, update: undefined };
     try {
       const changed = (await this.changedPaths(from, to)).filter((p) => prefixes.some((prefix) => p.startsWith(prefix)));
-      if (changed.length === 0) return true;
-      if (!project || changed.length > PROJECT_AT_MOST) return false;
+      if (changed.length === 0) return { value };
+      if ((!project && !update) || changed.length > CARRY_AT_MOST) return undefined;
       const [before, after] = await Promise.all([this.documentsAt(from, changed), this.documentsAt(to, changed)]);
-      return changed.every((path, i) => {
-        const [a, b] = [before[i], after[i]];
-        return a !== undefined && b !== undefined && JSON.stringify(project(path, a)) === JSON.stringify(project(path, b));
-      });
+      const same = (path: string, a: unknown, b: unknown) => a !== undefined && b !== undefined && JSON.stringify(project?.(path, a)) === JSON.stringify(project?.(path, b));
+      if (project && changed.every((path, i) => same(path, before[i], after[i]))) return { value };
+      if (!update) return undefined;
+      // The tip's snapshot (a diff from a nearby view) also fails here if the tip holds an invalid document.
+      const next = update(value, changed.map((path, i) => ({ path, before: before[i], after: after[i] })), await this.snapshot(to));
+      return next === undefined ? undefined : { value: next };
     } catch {
-      return false;
+      return undefined;
     }
   }
 
   /**
    * Documents at a commit by path, read straight from their trees without loading a view of
-   * the commit (undefined where there is none, or it is invalid): a few reads, however large
-   * the state.
+   * the commit (undefined where there is none; throws where one cannot be read or is invalid):
+   * a few reads, however large the state.
    */
   private async documentsAt(commit: string, paths: readonly string[]): Promise<unknown[]> {
     const trees = new Map<string, Promise<Map<string, TreeEntry>>>();
@@ -258,9 +255,10 @@ export class Engine implements DocStore {
         }
         if (!entry || entry.mode === TREE_MODE) return undefined;
         const blob = await this.parts.objects.read(entry.oid);
-        if (blob?.type !== "blob") return undefined;
+        if (blob?.type !== "blob") throw invalidState([{ commit, path, message: `${path} is missing or not a file` }]);
         const decoded = this.parts.registry.decode(path, blob.content, commit);
-        return "value" in decoded ? decoded.value : undefined;
+        if (!("value" in decoded)) throw invalidState(decoded.issues);
+        return decoded.value;
       }),
     );
   }

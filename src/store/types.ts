@@ -104,8 +104,15 @@ export interface LoadedSnapshot extends Snapshot {
   readonly issues: Issue[];
 }
 
-/** What a derived value reads: path prefixes, and optionally the part of each document it uses. */
-export type DeriveReads =
+/** A document that differs between two commits: its value at each (undefined where it is absent). */
+export interface DocDelta {
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** What a derived value reads: path prefixes, and optionally how a change to them can be absorbed. */
+export type DeriveReads<T = unknown> =
   | readonly string[]
   | {
       prefixes: readonly string[];
@@ -114,7 +121,14 @@ export type DeriveReads =
        * it equal (as JSON) does not stop the value from being carried; a document added or
        * removed always does.
        */
-      project: (path: string, doc: unknown) => unknown;
+      project?: (path: string, doc: unknown) => unknown;
+      /**
+       * Brings a value computed at an older commit up to date with the documents that changed
+       * under the prefixes (a few at most), given the tip's snapshot for point reads; returns a
+       * new value, or undefined when only computing it again will do. Must equal what
+       * `compute` returns at the tip.
+       */
+      update?: (value: T, changes: readonly DocDelta[], tip: Snapshot) => T | undefined;
     };
 
 /** The generic engine: documents at paths on one ref, changed only by CAS transactions. */
@@ -131,9 +145,10 @@ export interface DocStore {
    * in the documents); `name` changes when it does. With `reads` (path prefixes such as
    * "tasks/", or prefixes and a projection), `compute` promises to read only documents under
    * them: a value cached at an older commit is carried to the tip when no document under them
-   * changed in between, or when each that changed projects to the same value on both sides.
+   * changed in between, when each that changed projects to the same value on both sides, or
+   * when `update` brings it up to date from the changed documents.
    */
-  derive<T>(name: string, compute: (snapshot: Snapshot) => T, key?: string, reads?: DeriveReads): Promise<{ commit: string | null; value: T }>;
+  derive<T>(name: string, compute: (snapshot: Snapshot) => T, key?: string, reads?: DeriveReads<T>): Promise<{ commit: string | null; value: T }>;
   /**
    * Where the first-parent histories of `a` and `b` part: the first commit both reach, and
    * each side's commits since it, newest first. Read in process, walking both sides in step,

@@ -19,7 +19,7 @@ export interface TaskTable {
 }
 
 const naturally = new Intl.Collator("en", { numeric: true });
-const byReadingOrder = (a: TaskDoc, b: TaskDoc) => naturally.compare(a.spec ?? "", b.spec ?? "") || naturally.compare(a.localId, b.localId) || (a.id < b.id ? -1 : 1);
+export const byReadingOrder = (a: TaskDoc, b: TaskDoc) => naturally.compare(a.spec ?? "", b.spec ?? "") || naturally.compare(a.localId, b.localId) || (a.id < b.id ? -1 : 1);
 
 /** Views of one commit never change, so each keeps its table. */
 const tables = new WeakMap<Snapshot, TaskTable>();
