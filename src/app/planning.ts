@@ -48,13 +48,16 @@ type Ranking = Omit<RankedBase, "claims" | "skewMargin">;
  */
 const rankings = new WeakMap<TaskTable, Map<string, Ranking>>();
 
-/** A task as the ranking sees it: its reading order, and the planner's fields with a held task as ready. */
+/**
+ * A task as the ranking and the wave plan see it: its reading order, and the planner's fields
+ * with a held task as ready (live claims, which tell held from ready, are applied separately).
+ */
 function rankedAs(t: TaskDoc): unknown {
   const p = toPlanTask(t);
   return { spec: t.spec, localId: t.localId, ...p, status: HELD_STATUSES.has(p.status) ? "ready" : p.status };
 }
 
-const RANKING_READS = { prefixes: [`${TASKS}/`], project: (_path: string, doc: unknown) => rankedAs(doc as TaskDoc) };
+const PLANNER_READS = { prefixes: [`${TASKS}/`], project: (_path: string, doc: unknown) => rankedAs(doc as TaskDoc) };
 
 function ranking(snap: Snapshot, actor: string, kind: string): Ranking {
   const table = taskTable(snap);
@@ -99,7 +102,7 @@ export async function nextTask(ctx: AppContext, input: { kind?: string } = {}): 
   // (a heartbeat, evidence, a setting) or only moved tasks between ready and held (a claim,
   // the first heartbeat, a release) carries it. The live claims are a view of their own.
   const [{ value: ranked }, { value: claims }] = await withFormatCheck(() =>
-    Promise.all([ctx.store.derive<Ranking>(`next-ranking-v1-${kind}`, (snap) => ranking(snap, ctx.actor.name, kind), undefined, RANKING_READS), liveClaimsView(ctx)]),
+    Promise.all([ctx.store.derive<Ranking>(`next-ranking-v1-${kind}`, (snap) => ranking(snap, ctx.actor.name, kind), undefined, PLANNER_READS), liveClaimsView(ctx)]),
   );
   const base: RankedBase = { ...ranked, claims: claims.claims, skewMargin: claims.skewMargin };
   const clock = { now: ctx.now().getTime(), skewSeconds: parseDuration(base.skewMargin, "skewMargin") };
@@ -169,7 +172,8 @@ export async function waves(ctx: AppContext, input: { agents?: number } = {}): P
   const live = claims.claims.filter((c) => isLive(c, clock)).map((c) => `${c.task}@${c.epoch}`).sort();
   const key = `${input.agents ?? "-"}|${live.join(",")}`;
   // The key names the live claims (task and epoch, which fix their scopes), so beyond it the
-  // schedule reads tasks only and is carried across commits that changed none.
+  // schedule reads tasks only, seeing held ones as ready, and is carried across commits that
+  // changed none in a way it sees (a first heartbeat moves its task from claimed to in_progress).
   const { value } = await ctx.store.derive(
     "waves-v1",
     (snap) => {
@@ -177,7 +181,7 @@ export async function waves(ctx: AppContext, input: { agents?: number } = {}): P
       return planWaves({ tasks: view.tasks, liveClaims: view.liveClaims, overlaps, ...(input.agents ? { agents: input.agents } : {}) });
     },
     key,
-    [`${TASKS}/`],
+    PLANNER_READS,
   );
   return value;
 }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { pickNext } from "../../src/domain/planning/index.js";
+import { pickNext, planWaves } from "../../src/domain/planning/index.js";
 import { leaseClock } from "../../src/app/state/claims.js";
 import { readPlan } from "../../src/app/state/plan.js";
 import { overlaps, planningView } from "../../src/app/state/planning.js";
@@ -13,10 +13,11 @@ afterAll(cleanupAll);
 const PRD = fileURLToPath(new URL("../../fixtures/prd/invoice-export.md", import.meta.url));
 
 /**
- * `next` ranks once per commit and filters by live claims at request time; this checks it
- * always agrees with the domain's pickNext run on the whole plan, as claims come and go.
+ * `next` ranks once per commit and filters by live claims at request time, and both it and
+ * `waves` are carried across commits that change nothing they see; this checks they always
+ * agree with the domain's pickNext and planWaves run on the whole plan, as claims come and go.
  */
-describe("next agrees with the domain's pickNext", () => {
+describe("next and waves agree with the domain's pickNext and planWaves", () => {
   it("through claims, overlaps, stale leases and releases", async () => {
     const repo = makeRepo();
     let now = Date.parse("2030-01-01T00:00:00Z");
@@ -38,6 +39,8 @@ describe("next agrees with the domain's pickNext", () => {
       const want = pickNext({ tasks: view.tasks, liveClaims: view.liveClaims, actor: "someone", kind: "agent", overlaps });
       expect(got.candidate?.id ?? null, label).toBe(want.candidate?.id ?? null);
       expect(got.claimableCount, label).toBe(want.claimableCount);
+      // The wave plan, carried or not, is the domain's plan of the whole state.
+      expect(await p.waves(), label).toEqual(planWaves({ tasks: view.tasks, liveClaims: view.liveClaims, overlaps }));
       await p.close();
     };
     await check("nothing claimed");
