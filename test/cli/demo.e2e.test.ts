@@ -107,6 +107,11 @@ describe("planref demo", () => {
       expect.objectContaining({ epoch: 2, holder: takeover.actor, ended: "submitted", endedBy: "reviewer" }),
     ]);
     expect(packet.attempts[0].lastEvidence).toContain("npm test -- pdf` exited 1");
+    // The task is done: its packet offers no lease to renew and nothing to submit.
+    const md = (await planref(["packet", task], { cwd: repo, env })).stdout;
+    expect(md).toContain("status done");
+    expect(md).toContain("## Commands\n- none: the task is done\n");
+    expect(md).not.toContain("planref heartbeat");
     // The successor continued the crashed branch from where it was cut, although main had moved on.
     const submits = (await history("--task", task, "--op", "submit")).filter((e) => e.actor === takeover.actor);
     expect(submits.map((e) => e.subject)).toEqual([`submit ${task} (0 findings)`]);

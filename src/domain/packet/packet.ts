@@ -119,12 +119,19 @@ export function renderPacketMarkdown(p: Packet): string {
       ...(a.lastEvidence ? [`  last evidence: ${a.lastEvidence}`] : []),
     ]),
   );
-  section("Commands", [
-    `- renew your lease: \`${p.commands.heartbeat}\``,
-    `- record evidence: \`${p.commands.run}\` or \`${p.commands.verify}\``,
-    `- submit: \`${p.commands.submit}\``,
-    `- give it back: \`${p.commands.release}\``,
-  ]);
+  // A finished task has no lease to renew and nothing to submit: say so instead of listing commands that would fail.
+  const closed = p.task.status === "done" || p.task.status === "cancelled";
+  section(
+    "Commands",
+    closed
+      ? [`- none: the task is ${p.task.status}`]
+      : [
+          `- renew your lease: \`${p.commands.heartbeat}\``,
+          `- record evidence: \`${p.commands.run}\` or \`${p.commands.verify}\``,
+          `- submit: \`${p.commands.submit}\``,
+          `- give it back: \`${p.commands.release}\``,
+        ],
+  );
   if (p.omitted.length) out.push("", `_Left out for the size budget: ${p.omitted.join("; ")}. \`planref packet ${p.task.id} --format json\` has everything._`);
   if (p.overBudget) out.push("", `_Still ${p.overBudget} bytes over the size budget: the essentials above are never cut._`);
   return `${out.join("\n")}\n`;
