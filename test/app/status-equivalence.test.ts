@@ -5,22 +5,11 @@ import { claimPath, taskPath } from "../../src/app/state/documents.js";
 import { openProject, type Project } from "../../src/runtime/open-project.js";
 import { type ClaimDoc, TASK_STATUSES, type TaskDoc } from "../../src/schema/types.js";
 import { cleanupAll, makeRepo } from "../helpers/git-repo.js";
+import { prng } from "../helpers/prng.js";
 
 afterAll(cleanupAll);
 
 const PRD = readFileSync(join(import.meta.dirname, "..", "..", "fixtures/prd/invoice-export.md"), "utf8");
-
-/** A small seeded PRNG: the same sequence of operations on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `status` counts once per commit and, after a commit that changed a few documents, updates

@@ -42,6 +42,8 @@ function journal(record, durable) {
   if (durable) fsyncSync(journalFd);
 }
 
+// Its own copy of bench/support.mjs's PRNG: the soak runs a copy of this file from the run's
+// directory, so it imports nothing of the project by relative path.
 function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {

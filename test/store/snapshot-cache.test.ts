@@ -6,24 +6,13 @@ import { GitStore } from "../../src/store/git-store.js";
 import { OverlayMap } from "../../src/store/overlay-map.js";
 import type { CommitInfo, DocChange, Snapshot } from "../../src/store/types.js";
 import { cleanupAll, makeRepo } from "../helpers/git-repo.js";
+import { prng } from "../helpers/prng.js";
 import { notePath, testRegistry } from "./test-registry.js";
 
 afterAll(cleanupAll);
 
 const T0 = new Date("2026-01-02T03:04:05Z");
 const info = (op: string): CommitInfo => ({ subject: op, trailers: [["Planref-Op", op]], author: { name: "alice", email: "alice@example.com" }, time: T0 });
-
-/** A small seeded PRNG: the same sequence of changes on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function everything(snap: Snapshot): Record<string, unknown> {
   return Object.fromEntries(snap.paths().map((p) => [p, snap.get(p)]));
