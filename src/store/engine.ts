@@ -240,7 +240,10 @@ export class Engine implements DocStore {
     const tree = (oid: string) => {
       let t = trees.get(oid);
       if (!t) {
-        t = this.parts.objects.read(oid).then((obj) => new Map(obj?.type === "tree" ? decodeTree(obj.content).map((e) => [e.name, e] as const) : []));
+        t = this.parts.objects.read(oid).then((obj) => {
+          if (obj?.type !== "tree") throw invalidState([{ commit, message: `tree ${oid} is missing or not a tree` }]);
+          return new Map(decodeTree(obj.content).map((e) => [e.name, e] as const));
+        });
         trees.set(oid, t);
       }
       return t;
