@@ -157,7 +157,7 @@ describe("evidence and the done gate", () => {
     }
   });
 
-  it("the first activity moves the task to in_progress, and evidence renews the lease at most once per heartbeat interval (2m)", async () => {
+  it("the first activity moves the task to in_progress, and evidence renews the lease at most once per heartbeat interval (plan.yaml's, 2m by default)", async () => {
     const claimNow = async () => getClaim(await loadSnapshot(human.context), T001);
     expect((await human.showTask(T001)).task.status).toBe("in_progress");
     clock.tick(150);
@@ -171,6 +171,20 @@ describe("evidence and the done gate", () => {
     clock.tick(61);
     await agent.run({ command: ["true"], cwd: wt });
     expect((await claimNow())?.renewedAt).toBe(clock.now().toISOString());
+
+    // The interval is plan.yaml's, read at each write: 5m from here on. The lease a renewal
+    // extends by stays the claim's own (15m, fixed when it was claimed).
+    await human.setConfig({ key: "claims.heartbeatInterval", value: "5m" });
+    const before = await claimNow();
+    clock.tick(4 * 60);
+    await agent.run({ command: ["true"], cwd: wt });
+    expect(await claimNow()).toEqual(before);
+    clock.tick(61);
+    await agent.run({ command: ["true"], cwd: wt });
+    const later = await claimNow();
+    expect(later?.renewedAt).toBe(clock.now().toISOString());
+    expect(later?.expiresAt).toBe(new Date(clock.t + 15 * 60_000).toISOString());
+    await human.setConfig({ key: "claims.heartbeatInterval", value: "2m" });
   });
 
   it("a run records the exit code, scrubbed command and scrubbed output", async () => {
