@@ -139,13 +139,25 @@ const IMPACT_RISKS: ReadonlySet<RiskCategory> = new Set(["migration", "schema", 
 const SHARED_RISKS: ReadonlySet<RiskCategory> = new Set(["migration", "schema", "concurrency"]);
 const TEST_WORDS: ReadonlySet<string> = new Set(["test", "tests", "testing", "spec", "specs"]);
 
+/** Whether every character is an ASCII lower-case letter or digit: nothing to split or lower. */
+function plainLower(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
 /** Word tokens of any script, with camelCase split, lower-cased. */
 export function tokenize(text: string): string[] {
-  return text
-    .split(/[^\p{L}\p{N}]+/u)
-    .flatMap((word) => word.split(/(?<=[\p{Ll}\p{N}])(?=\p{Lu})/u))
-    .filter((w) => w.length > 0)
-    .map((w) => w.toLowerCase());
+  const out: string[] = [];
+  for (const word of text.split(/[^\p{L}\p{N}]+/u)) {
+    if (word.length === 0) continue;
+    // Most words of a task's text are plain lower-case ASCII: skip the Unicode split for them.
+    if (plainLower(word)) out.push(word);
+    else for (const part of word.split(/(?<=[\p{Ll}\p{N}])(?=\p{Lu})/u)) if (part.length > 0) out.push(part.toLowerCase());
+  }
+  return out;
 }
 
 function escapeRegExp(text: string): string {

@@ -8,6 +8,7 @@ import {
   SCORE_DIMENSIONS,
 } from "../../../src/domain/planning/index.js";
 import type { PlanTask, ScoreDimension } from "../../../src/domain/planning/index.js";
+import { tokenize } from "../../../src/domain/planning/scores.js";
 import { planArb, shuffledArb, task } from "./planning-support.js";
 
 type Expected = Record<ScoreDimension, number>;
@@ -241,5 +242,28 @@ describe("score properties", () => {
         }
       }),
     );
+  });
+});
+
+describe("tokenize", () => {
+  /** The plain definition: split on anything but letters and digits, then at lower-to-upper case turns. */
+  const reference = (text: string) =>
+    text
+      .split(/[^\p{L}\p{N}]+/u)
+      .flatMap((word) => word.split(/(?<=[\p{Ll}\p{N}])(?=\p{Lu})/u))
+      .filter((w) => w.length > 0)
+      .map((w) => w.toLowerCase());
+
+  it("splits words of any script and camelCase, lower-cased", () => {
+    expect(tokenize("Export invoices to CSV via parseJSON2Go, HTTPServer and naïveÉtat; 日本語テキスト")).toEqual([
+      "export", "invoices", "to", "csv", "via", "parse", "json2", "go", "httpserver", "and", "naïve", "état", "日本語テキスト",
+    ]);
+  });
+
+  it("agrees with the plain definition on any text (its fast path for lower-case ASCII words changes nothing)", () => {
+    const chars = fc.constantFrom(..."aZ09 _-.é É ǅ ϒ ß İ 日 ٣ \n/");
+    fc.assert(fc.property(fc.oneof(fc.string({ unit: chars, maxLength: 40 }), fc.string({ unit: "grapheme", maxLength: 40 }), fc.string({ maxLength: 40 })), (text) => {
+      expect(tokenize(text)).toEqual(reference(text));
+    }), { numRuns: 2000 });
   });
 });
