@@ -160,16 +160,7 @@ export function fmtSec(ms) {
 }
 
 /** A small seeded PRNG: fixtures are the same bytes on every run. */
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from "./prng.mjs";
 
 /** Decodes a sample of the state's documents with the current schemas (fixtures outlive schema changes). */
 export function sampleCheck(repo, env, lib, hint) {

@@ -5,7 +5,7 @@ import { claimPath, taskPath } from "../../src/app/state/documents.js";
 import { openProject, type Project } from "../../src/runtime/open-project.js";
 import { type ClaimDoc, TASK_STATUSES, type TaskDoc } from "../../src/schema/types.js";
 import { cleanupAll, makeRepo } from "../helpers/git-repo.js";
-import { prng } from "../helpers/prng.js";
+import { mulberry32 as prng } from "../../bench/prng.mjs";
 
 afterAll(cleanupAll);
 

@@ -15,6 +15,8 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+// Copied beside this file by soak.mjs (the run uses copies, not the working tree).
+import { mulberry32 } from "./prng.mjs";
 
 const cfg = JSON.parse(process.argv[2]);
 const { openProject } = await import(pathToFileURL(join(cfg.pkg, "dist", "lib.js")).href);
@@ -42,18 +44,6 @@ function journal(record, durable) {
   if (durable) fsyncSync(journalFd);
 }
 
-// Its own copy of bench/support.mjs's PRNG: the soak runs a copy of this file from the run's
-// directory, so it imports nothing of the project by relative path.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(cfg.seed);
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -74,9 +74,10 @@ const env = isolatedEnv(makeHome(join(root, "home")));
 const pkg = join(root, "pkg");
 for (const part of ["bin", "dist", "package.json"]) cpSync(join(opt.pkg ?? ROOT, part), join(pkg, part), { recursive: true });
 const BIN = join(pkg, "bin", "planref");
-// The agent too: an edit of agent.mjs during a run reaches only the next run.
+// The agent too, with the one module it imports: an edit of agent.mjs during a run reaches only the next run.
 const AGENT = join(root, "agent.mjs");
 cpSync(AGENT_SOURCE, AGENT);
+cpSync(fileURLToPath(new URL("../../bench/prng.mjs", import.meta.url)), join(root, "prng.mjs"));
 const { openProject } = await import(pathToFileURL(join(pkg, "dist", "lib.js")).href);
 
 const bare = join(root, "remote.git");

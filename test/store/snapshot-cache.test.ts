@@ -6,7 +6,7 @@ import { GitStore } from "../../src/store/git-store.js";
 import { OverlayMap } from "../../src/store/overlay-map.js";
 import type { CommitInfo, DocChange, Snapshot } from "../../src/store/types.js";
 import { cleanupAll, makeRepo } from "../helpers/git-repo.js";
-import { prng } from "../helpers/prng.js";
+import { mulberry32 as prng } from "../../bench/prng.mjs";
 import { notePath, testRegistry } from "./test-registry.js";
 
 afterAll(cleanupAll);

@@ -1,5 +1,6 @@
-/** A small seeded PRNG (mulberry32): a randomized test makes the same moves on every run. */
-export function prng(seed: number): () => number {
+// A small seeded PRNG (mulberry32), with no imports: the bench's fixtures, the randomized tests
+// and the soak's agents (which run a copy of it beside their own) make the same moves every run.
+export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
