@@ -240,10 +240,7 @@ export class Engine implements DocStore {
     const tree = (oid: string) => {
       let t = trees.get(oid);
       if (!t) {
-        t = this.parts.objects.read(oid).then((obj) => {
-          if (obj?.type !== "tree") throw invalidState([{ commit, message: `tree ${oid} is missing or not a tree` }]);
-          return new Map(decodeTree(obj.content).map((e) => [e.name, e] as const));
-        });
+        t = treeEntries(this.parts.objects, oid, { commit });
         trees.set(oid, t);
       }
       return t;
@@ -325,16 +322,16 @@ export class Engine implements DocStore {
 }
 
 /** Collects the paths that differ between two trees, descending only where tree ids differ. */
+/** A tree's entries by name; a missing tree is invalid state, reported at `where`. */
+async function treeEntries(db: ObjectDb, oid: string, where: { commit?: string; path?: string }): Promise<Map<string, TreeEntry>> {
+  const obj = await db.read(oid);
+  if (obj?.type !== "tree") throw invalidState([{ ...where, message: `tree ${oid} is missing or not a tree` }]);
+  return new Map(decodeTree(obj.content).map((e) => [e.name, e] as const));
+}
+
 async function diffTrees(db: ObjectDb, a: string | null, b: string | null, dir: string, out: string[]): Promise<void> {
   if (a === b) return;
-  const entries = async (oid: string | null): Promise<Map<string, TreeEntry>> => {
-    const m = new Map<string, TreeEntry>();
-    if (oid === null) return m;
-    const obj = await db.read(oid);
-    if (!obj || obj.type !== "tree") throw invalidState([{ path: dir || "/", message: `tree ${oid} is missing or not a tree` }]);
-    for (const e of decodeTree(obj.content)) m.set(e.name, e);
-    return m;
-  };
+  const entries = (oid: string | null) => (oid === null ? Promise.resolve(new Map<string, TreeEntry>()) : treeEntries(db, oid, { path: dir || "/" }));
   const [ea, eb] = await Promise.all([entries(a), entries(b)]);
   for (const name of new Set([...ea.keys(), ...eb.keys()])) {
     const x = ea.get(name);
